@@ -1,0 +1,36 @@
+# The course's two commands: `make lab` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test unit notebooks grading browser execute exercises bench lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lab: $(STAMP)  ## set up, then open the course in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/00_welcome.ipynb
+
+test: $(STAMP)  ## set up, then run every test layer
+	$(PY) -m pytest -q tests/
+
+execute: $(STAMP)  ## re-execute the lessons and solutions in place (outputs committed)
+	$(PY) -m bplab execute notebooks/*.ipynb solutions/*.ipynb
+
+exercises: $(STAMP)  ## regenerate exercises/ from solutions/
+	$(PY) -m bplab exercises
+
+bench: $(STAMP)  ## print the benchmark table (ratios against peers)
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check bplab tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info artifacts

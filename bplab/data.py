@@ -1,0 +1,146 @@
+"""Data sets and batching. Every generator takes ``rng`` and returns float64 X, int64 y.
+
+Letters: N examples, D features, C classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ._rng import as_rng
+
+__all__ = ["make_moons", "make_spirals", "make_xor", "make_circles", "load_digits",
+           "train_test_split", "batches", "DATASETS", "make_dataset"]
+
+
+def _check_n(n: int, noise: float, where: str) -> None:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
+        raise ValueError(f"{where}: n must be an int >= 2, got {n!r}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"{where}: noise must be a finite number >= 0, got {noise!r}")
+
+
+def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator):
+    order = gen.permutation(len(y))
+    return X[order], y[order].astype(np.int64)
+
+
+def make_moons(n: int = 200, noise: float = 0.1, rng=0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles. X : (n, 2), y : (n,) in {0, 1}."""
+    _check_n(n, noise, "make_moons")
+    gen = as_rng(rng)
+    n0 = n // 2
+    t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n - n0)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)],
+                        np.c_[1 - np.cos(t1), 0.5 - np.sin(t1)]])
+    y = np.r_[np.zeros(n0), np.ones(n - n0)]
+    return _shuffled(X + gen.normal(0, noise, X.shape), y, gen)
+
+
+def make_spirals(n: int = 300, classes: int = 3, noise: float = 0.2,
+                 rng=0) -> tuple[np.ndarray, np.ndarray]:
+    """``classes`` interleaved spiral arms (the cs231n set). X : (n, 2), y : (n,) in [0, classes)."""
+    _check_n(n, noise, "make_spirals")
+    if not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise ValueError(f"make_spirals: classes must be an int >= 2, got {classes!r}")
+    gen = as_rng(rng)
+    y = np.arange(n) % classes
+    r = np.concatenate([np.linspace(0.05, 1, np.sum(y == k)) for k in range(classes)])
+    y = np.sort(y)
+    theta = y * (2 * np.pi / classes) + r * 4 + gen.normal(0, noise, n)
+    X = np.c_[r * np.sin(theta), r * np.cos(theta)]
+    return _shuffled(X, y, gen)
+
+
+def make_xor(n: int = 200, noise: float = 0.1, rng=0) -> tuple[np.ndarray, np.ndarray]:
+    """Four clusters at the corners of a square; opposite corners share a class.
+
+    X : (n, 2), y : (n,) in {0, 1}: y = 1 where exactly one coordinate is positive.
+    """
+    _check_n(n, noise, "make_xor")
+    gen = as_rng(rng)
+    corners = gen.integers(0, 4, n)
+    signs = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=np.float64)
+    X = 0.5 * signs[corners] + gen.normal(0, noise + 0.15, (n, 2))
+    y = (corners >= 2).astype(np.int64)
+    return X, y
+
+
+def make_circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
+                 rng=0) -> tuple[np.ndarray, np.ndarray]:
+    """A small circle (class 1) inside a large one (class 0). X : (n, 2), y : (n,)."""
+    _check_n(n, noise, "make_circles")
+    if not 0 < factor < 1:
+        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    gen = as_rng(rng)
+    n0 = n // 2
+    t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
+    t1 = np.linspace(0, 2 * np.pi, n - n0, endpoint=False)
+    X = np.concatenate([np.c_[np.cos(t0), np.sin(t0)], factor * np.c_[np.cos(t1), np.sin(t1)]])
+    y = np.r_[np.zeros(n0), np.ones(n - n0)]
+    return _shuffled(X + gen.normal(0, noise, X.shape), y, gen)
+
+
+DATASETS = {"moons": make_moons, "spirals": make_spirals, "xor": make_xor,
+            "circles": make_circles}
+
+
+def make_dataset(name: str, n: int = 200, noise: float = 0.1, rng=0):
+    """One of ``DATASETS`` by name: X : (n, 2), y : (n,)."""
+    if name not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
+    return DATASETS[name](n=n, noise=noise, rng=rng)
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8x8 handwritten digits bundled with scikit-learn (no download).
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64), pixel intensities scaled to [0, 1]
+        (``X[i].reshape(8, 8)`` is the image).
+    y : ndarray of shape (1797,), the digit 0-9.
+    """
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    digits = sk_load_digits()
+    return digits.data.astype(np.float64) / 16.0, digits.target.astype(np.int64)
+
+
+def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0,
+                     stratify: bool = True):
+    """Split into train and test parts, by default keeping each class's share.
+
+    X : (N, D), y : (N,) -> X_train (N - T, D), X_test (T, D), y_train, y_test,
+    where T = round(test_size * N) (about that, per class, when stratified).
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"train_test_split: test_size must be in (0, 1), got {test_size!r}")
+    gen = as_rng(rng)
+    if stratify and y.dtype.kind in "iu":
+        groups = [np.flatnonzero(y == k) for k in np.unique(y)]
+    else:
+        groups = [np.arange(len(y))]
+    test = np.concatenate([gen.permutation(g)[:int(round(test_size * len(g)))] for g in groups])
+    is_test = np.zeros(len(y), dtype=bool)
+    is_test[test] = True
+    train_idx, test_idx = gen.permutation(np.flatnonzero(~is_test)), gen.permutation(test)
+    return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
+
+
+def batches(X: np.ndarray, y: np.ndarray, batch_size: int = 32, rng=None,
+            shuffle: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Mini-batches of (X (B, D), y (B,)); the last one may be smaller. Shuffled with rng."""
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batches: batch_size must be an int >= 1, got {batch_size!r}")
+    if len(X) != len(y):
+        raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
+    order = as_rng(rng).permutation(len(X)) if shuffle else np.arange(len(X))
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        yield X[idx], y[idx]

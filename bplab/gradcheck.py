@@ -1,0 +1,119 @@
+"""Gradient checking: compare backprop's gradients with central differences.
+
+Letters: N batch, D inputs, H outputs.
+
+A relative error below 1e-7 (float64) means the analytic gradient is right; around 1e-2
+or larger means a bug. Kinks (ReLU at 0) can give an occasional larger error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ._rng import as_rng
+from .losses import get_loss
+
+__all__ = ["numerical_gradient", "rel_error", "check_layer", "check_model"]
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                       h: float = 1e-5) -> np.ndarray:
+    """Central-difference gradient of a scalar function at x.
+
+    df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h), error O(h**2).
+
+    Parameters
+    ----------
+    f : callable taking x (any shape) and returning a float
+        It may read x in place: x is changed one entry at a time and restored.
+    x : float ndarray of any shape
+    h : float, default 1e-5
+
+    Returns
+    -------
+    grad : ndarray of the shape of x
+
+    Examples
+    --------
+    >>> numerical_gradient(lambda x: float(np.sum(x ** 2)), np.array([1.0, -2.0]))
+    array([ 2., -4.])
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError("numerical_gradient: x must be a float ndarray (it is perturbed "
+                        f"in place), got {type(x).__name__} "
+                        f"{getattr(x, 'dtype', '')}".rstrip())
+    if not h > 0:
+        raise ValueError(f"numerical_gradient: h must be > 0, got {h!r}")
+    grad = np.zeros_like(x, dtype=np.float64)
+    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    if not np.shares_memory(flat, x):
+        raise ValueError("numerical_gradient: x must be contiguous so it can be perturbed in place")
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        f_plus = float(f(x))
+        flat[i] = old - h
+        f_minus = float(f(x))
+        flat[i] = old
+        gflat[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a - b| / max(|a| + |b|, 1e-8), elementwise, for arrays of the same shape."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float]:
+    """Relative error of a layer's backward against central differences.
+
+    Uses the scalar f = sum(forward(X) * dout) for a random dout, so df/dout = dout.
+
+    Parameters
+    ----------
+    layer : object with forward, backward, params, grads
+    X : float64 ndarray of shape (N, D)
+
+    Returns
+    -------
+    errors : dict
+        {"X": error of dX, "W": error of dW, ...} for the input and every parameter.
+    """
+    X = np.array(X, dtype=np.float64)
+    dout = as_rng(rng).standard_normal(np.shape(layer.forward(X)))
+
+    def f(_):
+        return float(np.sum(layer.forward(X) * dout))
+
+    layer.forward(X)
+    dX = layer.backward(dout)
+    analytic = {"X": dX, **{k: np.array(g) for k, g in layer.grads.items()}}
+    numeric = {"X": numerical_gradient(f, X, h)}
+    for name, p in layer.params.items():
+        numeric[name] = numerical_gradient(f, p, h)
+    return {name: rel_error(analytic[name], numeric[name]) for name in numeric}
+
+
+def check_model(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy",
+                h: float = 1e-5) -> dict[str, float]:
+    """Relative error of every parameter's gradient of loss(model(X), y).
+
+    X : (N, D), y : (N,) labels (or targets for "mse"). Returns {"0.W": err, "0.b": err, ...}.
+    """
+    loss_fn = get_loss(loss)
+
+    def f(_):
+        return loss_fn(model.forward(X), y)[0]
+
+    _, dscores = loss_fn(model.forward(X), y)
+    model.backward(dscores)
+    analytic = {k: np.array(g) for k, g in model.grads().items()}
+    return {name: rel_error(analytic[name], numerical_gradient(f, p, h))
+            for name, p in model.params().items()}

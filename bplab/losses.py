@@ -1,0 +1,138 @@
+"""Losses. Each returns ``(loss, dinput)``: the mean over the batch and its gradient.
+
+Letters: N batch, C classes, D outputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["mse_loss", "softmax_cross_entropy", "binary_cross_entropy", "softmax",
+           "LOSSES", "get_loss"]
+
+
+def _check_labels(y, N: int, num_classes: int, where: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.shape != (N,):
+        raise ValueError(f"{where}: y has shape {y.shape}, expected ({N},) "
+                         "(one integer label per row of scores)")
+    if y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0):
+        y = y.astype(np.int64)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"{where}: y must hold integer class labels, got dtype {y.dtype}")
+    if N and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"{where}: labels must be in [0, {num_classes - 1}] for "
+                         f"{num_classes} classes, got values from {y.min()} to {y.max()}")
+    return y
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of scores (N, C) -> probs (N, C), shifted so it never overflows."""
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of softmax(scores) against integer labels.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (N, C)
+        Unnormalised class scores (logits).
+    y : ndarray of shape (N,)
+        Integer labels in [0, C).
+
+    Returns
+    -------
+    loss : float
+        -(1/N) sum_n log softmax(scores)[n, y_n]
+    dscores : ndarray of shape (N, C)
+        (softmax(scores) - onehot(y)) / N
+    """
+    scores = np.asarray(scores)
+    if scores.ndim != 2:
+        raise ValueError(f"softmax_cross_entropy: scores has shape {scores.shape}, "
+                         "expected (N, C)")
+    N, C = scores.shape
+    y = _check_labels(y, N, C, "softmax_cross_entropy")
+    shifted = scores - scores.max(axis=1, keepdims=True)      # log-sum-exp trick
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N)
+    loss = -log_probs[rows, y].mean()
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1.0
+    return float(loss), dscores / N
+
+
+def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
+    """Half the squared error, summed over outputs and averaged over the batch.
+
+    Parameters
+    ----------
+    pred : ndarray of shape (N,) or (N, D)
+    target : ndarray of the same shape
+
+    Returns
+    -------
+    loss : float
+        (1/N) sum_n 1/2 ||pred_n - target_n||^2  (for D = 1: 0.5 * mean squared error)
+    dpred : ndarray of the shape of pred
+        (pred - target) / N
+    """
+    pred, target = np.asarray(pred), np.asarray(target)
+    if pred.shape != target.shape:
+        raise ValueError(f"mse_loss: pred has shape {pred.shape} but target has shape "
+                         f"{target.shape}; they must match")
+    if pred.ndim not in (1, 2):
+        raise ValueError(f"mse_loss: pred has shape {pred.shape}, expected (N,) or (N, D)")
+    N = pred.shape[0]
+    diff = pred - target
+    return float(0.5 * np.sum(diff * diff) / N), diff / N
+
+
+def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean binary cross-entropy of sigmoid(logits) against labels in {0, 1}.
+
+    Takes logits, not probabilities, so it stays finite for logits of +-1e4.
+
+    Parameters
+    ----------
+    logits : ndarray of shape (N,) or (N, 1)
+    y : ndarray of shape (N,) with values 0 or 1
+
+    Returns
+    -------
+    loss : float
+        (1/N) sum_n [max(z, 0) - z y + log(1 + e**-|z|)]
+    dlogits : ndarray of the shape of logits
+        (sigmoid(z) - y) / N
+    """
+    logits = np.asarray(logits)
+    if logits.ndim == 2 and logits.shape[1] == 1:
+        z = logits[:, 0]
+    elif logits.ndim == 1:
+        z = logits
+    else:
+        raise ValueError(f"binary_cross_entropy: logits has shape {logits.shape}, "
+                         "expected (N,) or (N, 1)")
+    N = z.shape[0]
+    y = _check_labels(y, N, 2, "binary_cross_entropy")
+    loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    e = np.exp(-np.abs(z))
+    probs = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    dz = (probs - y) / N
+    return float(loss.mean()), dz.reshape(logits.shape)
+
+
+LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse_loss,
+          "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy}
+
+
+def get_loss(name):
+    """A loss function by name (one of ``LOSSES``); a callable passes through."""
+    if callable(name):
+        return name
+    if name not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {name!r}")
+    return LOSSES[name]

@@ -1,0 +1,127 @@
+"""Networks built from layers: ``Sequential`` and ``MLP``.
+
+Letters: N batch, D inputs, H hidden units, C outputs (classes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._rng import as_rng
+from .init import INITIALIZERS
+from .layers import ACTIVATIONS, Layer, Linear, get_activation
+
+__all__ = ["Sequential", "MLP"]
+
+
+class Sequential:
+    """Layers applied in order; backward runs them in reverse.
+
+    Parameters and gradients are named ``"<index>.<name>"``, e.g. ``"0.W"``, ``"2.b"``.
+    """
+
+    def __init__(self, *layers: Layer):
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+                raise TypeError(f"Sequential: layer {i} ({type(layer).__name__}) has no "
+                                "forward/backward")
+        self.layers = list(layers)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """X : (N, D) -> scores : (N, C)."""
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    __call__ = forward
+
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """dout : (N, C) -> dX : (N, D); fills every layer's grads.
+
+        ``input_grad=False`` skips dX of the first layer (training never needs it).
+        """
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            if i == 0 and not input_grad and isinstance(layer, Linear):
+                return layer.backward(dout, input_grad=False)
+            dout = layer.backward(dout)
+        return dout
+
+    def params(self) -> dict[str, np.ndarray]:
+        """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.params.items()}
+
+    def grads(self) -> dict[str, np.ndarray]:
+        """The gradients from the last backward, with the same names as ``params()``."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.grads.items()}
+
+    def linear_layers(self) -> list[tuple[str, Linear]]:
+        """The Linear layers with their names ("0", "2", ...), first to last."""
+        return [(str(i), layer) for i, layer in enumerate(self.layers)
+                if isinstance(layer, Linear)]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """X : (N, D) -> predicted class (N,): argmax of the scores, or scores > 0 for C = 1."""
+        scores = self.forward(X)
+        if scores.ndim == 2 and scores.shape[1] > 1:
+            return scores.argmax(axis=1)
+        return (scores.reshape(-1) > 0).astype(np.int64)
+
+    def num_params(self) -> int:
+        return sum(p.size for p in self.params().values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"{type(self).__name__}({inner})"
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: Linear, activation, Linear, activation, ..., Linear.
+
+    Parameters
+    ----------
+    sizes : list of int
+        [D, H1, ..., C]: inputs, hidden widths, outputs. At least two entries.
+    activation : str, default "relu"
+        One of relu, leaky_relu, tanh, sigmoid, identity (between the Linear layers).
+    init : str, default "he"
+        One of zeros, small, large, normal, xavier, he.
+    rng : int or numpy.random.Generator, optional
+    dtype : numpy dtype, default float64
+
+    Examples
+    --------
+    >>> net = MLP([2, 16, 16, 2], activation="relu", init="he", rng=0)
+    >>> sorted(net.params())[:3]
+    ['0.W', '0.b', '2.W']
+    """
+
+    def __init__(self, sizes, activation: str = "relu", init: str = "he", rng=None,
+                 dtype=np.float64):
+        sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else sizes
+        if not isinstance(sizes, list) or len(sizes) < 2:
+            raise ValueError(f"MLP: sizes must list at least [inputs, outputs], got {sizes!r}")
+        for i, n in enumerate(sizes):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+                raise ValueError(f"MLP: every layer size must be an int >= 1, got {n!r} at "
+                                 f"position {i} of sizes={sizes}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, "
+                             f"got {activation!r}")
+        if not callable(init) and init not in INITIALIZERS:
+            raise ValueError(f"MLP: init must be one of {sorted(INITIALIZERS)}, got {init!r}")
+        gen = as_rng(rng)
+        layers: list[Layer] = []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Linear(fan_in, fan_out, init=init, rng=gen, dtype=dtype))
+            if i < len(sizes) - 2:
+                layers.append(get_activation(activation))
+        super().__init__(*layers)
+        self.sizes, self.activation, self.init = [int(s) for s in sizes], activation, init
+
+    def __repr__(self) -> str:
+        return f"MLP({self.sizes}, activation={self.activation!r}, init={self.init!r})"

@@ -1,0 +1,114 @@
+"""Optimisers. ``step(params, grads)`` updates the parameter arrays in place.
+
+``params`` and ``grads`` are dicts with the same keys (as ``net.params()`` and
+``net.grads()`` return); each array has whatever shape its parameter has.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adam", "get_optimizer"]
+
+
+def _check_rate(name: str, value: float, low: float, high: float, high_open: bool = True):
+    ok = isinstance(value, (int, float, np.floating)) and math.isfinite(value)
+    ok = ok and low <= value and (value < high if high_open else value <= high)
+    if not ok:
+        bracket = ")" if high_open else "]"
+        raise ValueError(f"{name} must be in [{low}, {high}{bracket}, got {value!r}")
+
+
+class Optimizer:
+    """Base class: checks that params and grads match, then calls ``_update`` per array."""
+
+    def __init__(self, lr: float):
+        if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr must be > 0, got {lr!r}")
+        self.lr = float(lr)
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+        self.t = 0  # steps taken
+
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+        """Update every array in ``params`` in place from the matching ``grads`` entry."""
+        if params.keys() != grads.keys():
+            raise ValueError(f"{type(self).__name__}.step: params have keys {sorted(params)} "
+                             f"but grads have keys {sorted(grads)}")
+        self.t += 1
+        for name, p in params.items():
+            g = grads[name]
+            if g.shape != p.shape:
+                raise ValueError(f"{type(self).__name__}.step: grad {name!r} has shape "
+                                 f"{g.shape}, expected {p.shape} like its parameter")
+            self._update(name, p, g)
+
+    def reset(self) -> None:
+        """Forget the running state (velocities, moments), e.g. after re-initialising."""
+        self.state = {}
+        self.t = 0
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional momentum.
+
+    v <- momentum * v - lr * g ;  p <- p + v   (momentum = 0 gives p <- p - lr * g)
+    """
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0):
+        super().__init__(lr)
+        _check_rate("momentum", momentum, 0.0, 1.0)
+        self.momentum = float(momentum)
+
+    def _update(self, name, p, g):
+        if self.momentum == 0.0:
+            p -= self.lr * g
+            return
+        v = self.state.setdefault(name, {"v": np.zeros_like(p)})["v"]
+        v *= self.momentum
+        v -= self.lr * g
+        p += v
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr:g}, momentum={self.momentum:g})"
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter steps from running means of g and g**2, bias-corrected.
+
+    m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g**2
+    p <- p - lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1**t), v_hat = v / (1 - b2**t)
+    """
+
+    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        super().__init__(lr)
+        _check_rate("beta1", beta1, 0.0, 1.0)
+        _check_rate("beta2", beta2, 0.0, 1.0)
+        if not eps > 0:
+            raise ValueError(f"eps must be > 0, got {eps!r}")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def _update(self, name, p, g):
+        s = self.state.setdefault(name, {"m": np.zeros_like(p), "v": np.zeros_like(p)})
+        m, v = s["m"], s["v"]
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * (g * g)
+        m_hat = m / (1 - self.beta1 ** self.t)   # bias correction: m and v start at 0
+        v_hat = v / (1 - self.beta2 ** self.t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def __repr__(self) -> str:
+        return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"
+
+
+def get_optimizer(name: str, lr: float) -> Optimizer:
+    """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam"."""
+    makers = {"sgd": lambda: SGD(lr), "momentum": lambda: SGD(lr, momentum=0.9),
+              "adam": lambda: Adam(lr)}
+    if name not in makers:
+        raise ValueError(f"optimizer must be one of {sorted(makers)}, got {name!r}")
+    return makers[name]()

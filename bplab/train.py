@@ -1,0 +1,234 @@
+"""Training: ``train_step`` (one mini-batch) and ``fit`` (epochs of them), recorded in ``History``.
+
+Letters: N examples, D inputs, C classes, L Linear layers, S steps taken.
+
+A run whose loss turns non-finite, or grows past ``DIVERGENCE_FACTOR`` times where it
+started, stops: ``History.diverged_at`` records the step, ``History.message`` says what
+to try, and a ``DivergenceWarning`` is issued. No NaN is ever appended to a History.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._rng import as_rng
+from .data import batches
+from .losses import get_loss
+from .nn import Sequential
+from .optim import Adam, Optimizer
+
+__all__ = ["History", "fit", "train_step", "evaluate", "accuracy", "DivergenceWarning",
+           "DIVERGENCE_FACTOR"]
+
+DIVERGENCE_FACTOR = 100.0
+CLASSIFICATION_LOSSES = ("cross_entropy", "bce", "binary_cross_entropy")
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training stopped because the loss blew up."""
+
+
+@dataclass
+class History:
+    """What ``fit`` recorded.
+
+    Attributes
+    ----------
+    loss : list of float, length S
+        Training loss of every mini-batch step.
+    val_loss, val_acc : list of float, one per epoch
+        On the validation set, when ``fit`` was given ``val``.
+    train_acc : list of float, one per epoch
+        On the whole training set (classification losses only).
+    grad_norms : list of list of float, shape (S, L) as an array
+        ||dW|| of every Linear layer at every step, first layer first.
+    layer_names : list of str, length L
+    steps_per_epoch : int
+    diverged_at : int or None
+        The step at which the loss turned non-finite or blew up, else None.
+    message : str
+        Why training stopped early and what to try, or "".
+    """
+
+    loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_acc: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+    layer_names: list = field(default_factory=list)
+    steps_per_epoch: int = 0
+    diverged_at: int | None = None
+    message: str = ""
+
+    @property
+    def epochs(self) -> int:
+        """Epochs completed (those with a recorded evaluation, or whole epochs of steps)."""
+        if self.train_acc or self.val_loss:
+            return max(len(self.train_acc), len(self.val_loss))
+        return len(self.loss) // self.steps_per_epoch if self.steps_per_epoch else 0
+
+    def __repr__(self) -> str:
+        parts = [f"steps={len(self.loss)}", f"epochs={self.epochs}"]
+        if self.loss:
+            parts.append(f"loss={self.loss[-1]:.4g}")
+        if self.val_acc:
+            parts.append(f"val_acc={self.val_acc[-1]:.4f}")
+        if self.diverged_at is not None:
+            parts.append(f"diverged_at={self.diverged_at}")
+        return f"History({', '.join(parts)})"
+
+
+def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of rows whose predicted class equals y.
+
+    scores : (N, C) class scores, (N,)/(N, 1) logits of a binary model, or (N,) predictions.
+    y : (N,) integer labels.
+    """
+    scores, y = np.asarray(scores), np.asarray(y)
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        pred = scores.argmax(axis=1)
+    elif scores.dtype.kind in "iu":
+        pred = scores.reshape(-1)
+    else:
+        pred = (scores.reshape(-1) > 0).astype(np.int64)
+    if pred.shape != y.shape:
+        raise ValueError(f"accuracy: {pred.shape[0]} predictions but y has shape {y.shape}")
+    return float(np.mean(pred == y))
+
+
+def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple[float, float]:
+    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan for regression losses."""
+    scores = model.forward(X)
+    value, _ = get_loss(loss)(scores, y)
+    acc = accuracy(scores, y) if loss in CLASSIFICATION_LOSSES else float("nan")
+    return value, acc
+
+
+def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
+               optimizer: Optimizer) -> float:
+    """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss."""
+    scores = model.forward(X)                       # 1. forward propagation
+    loss, dscores = loss_fn(scores, y)
+    if isinstance(model, Sequential):               # 2. backward propagation
+        model.backward(dscores, input_grad=False)
+    else:
+        model.backward(dscores)
+    optimizer.step(model.params(), model.grads())   # 3. w <- w - lr * dL/dw (or Adam's step)
+    return loss
+
+
+def _layer_grad_norms(model) -> list[float]:
+    if isinstance(model, Sequential):
+        grads = [layer.grads["W"] for _, layer in model.linear_layers()]
+    else:
+        grads = [g for name, g in model.grads().items() if name.endswith("W")]
+    return [float(math.sqrt(np.dot(g.ravel(), g.ravel()))) for g in grads]
+
+
+def _check_fit_args(model, X, y, loss, epochs, batch_size):
+    for name in ("forward", "backward", "params", "grads"):
+        if not hasattr(model, name):
+            raise TypeError(f"fit: model must have forward, backward, params and grads; "
+                            f"{type(model).__name__} has no {name}")
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"fit: X holds {int(np.sum(~np.isfinite(X)))} non-finite values "
+                         "(nan or inf); clean or drop them first")
+    y = np.asarray(y)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"fit: X has {X.shape[0]} rows but y has {y.shape[0]}")
+    get_loss(loss)
+    for name, n in (("epochs", epochs), ("batch_size", batch_size)):
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"fit: {name} must be an int >= 1, got {n!r}")
+    if loss in CLASSIFICATION_LOSSES:  # every label, not just the first batch's
+        get_loss(loss)(model.forward(X[:1]).repeat(len(y), axis=0), y)
+    return X, y
+
+
+def _divergence_message(step: int, loss: float, start: float, optimizer) -> str:
+    lr = getattr(optimizer, "lr", None)
+    what = "became non-finite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
+    advice = (f"the learning rate lr={lr:g} is probably too large: try lr={lr / 10:g}"
+              if lr is not None else "try a smaller learning rate")
+    return (f"Training diverged at step {step}: the loss {what} (it started at {start:.3g}). "
+            f"Stopped early; {advice}, or a better-scaled init (he for relu, xavier for tanh).")
+
+
+def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
+    line = f"epoch {epoch:>3}/{epochs}  loss {hist.loss[-1]:.4f}"
+    if hist.train_acc:
+        line += f"  train_acc {hist.train_acc[-1]:.4f}"
+    if hist.val_loss:
+        line += f"  val_loss {hist.val_loss[-1]:.4f}"
+    if hist.val_acc:
+        line += f"  val_acc {hist.val_acc[-1]:.4f}"
+    print(line, flush=True)
+
+
+def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=None,
+        epochs: int = 10, batch_size: int = 32, val=None, rng=0, verbose: bool | int = False,
+        callback: Callable | None = None, history: History | None = None) -> History:
+    """Train ``model`` with mini-batch gradient descent and record what happened.
+
+    Parameters
+    ----------
+    model : Sequential or MLP (anything with forward, backward, params, grads)
+    X : ndarray of shape (N, D)
+    y : ndarray of shape (N,) integer labels (or (N, C) targets for loss="mse")
+    loss : "cross_entropy", "bce" or "mse"
+    optimizer : Optimizer, default Adam(lr=1e-3)
+    epochs, batch_size : int
+    val : (X_val, y_val), optional; evaluated after every epoch
+    rng : int or Generator; shuffles the batches
+    verbose : bool or int; print a line every epoch (True) or every ``verbose`` epochs
+    callback : callable(history) -> bool, optional; called after every step, stops when True
+    history : History, optional; continue recording into it (e.g. a Step button)
+
+    Returns
+    -------
+    History
+    """
+    X, y = _check_fit_args(model, X, y, loss, epochs, batch_size)
+    loss_fn, optimizer = get_loss(loss), optimizer if optimizer is not None else Adam(1e-3)
+    gen, hist = as_rng(rng), history if history is not None else History()
+    hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
+    if not hist.layer_names and isinstance(model, Sequential):
+        hist.layer_names = [f"layer {k + 1}" for k in range(len(model.linear_layers()))]
+    start = hist.loss[0] if hist.loss else None
+    classify = loss in CLASSIFICATION_LOSSES
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
+        for epoch in range(1, epochs + 1):
+            for Xb, yb in batches(X, y, batch_size, rng=gen):
+                value = train_step(model, Xb, yb, loss_fn, optimizer)
+                start = value if start is None else start
+                if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
+                    return _stop_diverged(hist, value, start, optimizer)
+                hist.loss.append(value)
+                hist.grad_norms.append(_layer_grad_norms(model))
+                if callback is not None and callback(hist):
+                    return hist
+            if classify:
+                hist.train_acc.append(accuracy(model.forward(X), y))
+            if val is not None:
+                val_loss, val_acc = evaluate(model, *val, loss=loss)
+                hist.val_loss.append(val_loss)
+                if classify:
+                    hist.val_acc.append(val_acc)
+            if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
+                _print_epoch(epoch, epochs, hist)
+    return hist
+
+
+def _stop_diverged(hist: History, value: float, start: float, optimizer) -> History:
+    hist.diverged_at = len(hist.loss)
+    hist.message = _divergence_message(hist.diverged_at, value, start, optimizer)
+    warnings.warn(hist.message, DivergenceWarning, stacklevel=3)
+    return hist
