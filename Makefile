@@ -18,9 +18,10 @@ lab: $(STAMP)  ## set up, then open the course in JupyterLab
 
 test: $(STAMP)  ## set up, then run every test layer
 	$(PY) -m pytest -q tests/
+	$(PY) -m pytest -q -p no:warnings --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/ solutions/
 
-execute: $(STAMP)  ## re-execute the lessons and solutions in place (outputs committed)
-	$(PY) -m bplab execute notebooks/*.ipynb solutions/*.ipynb
+execute: $(STAMP)  ## re-execute the lessons and solutions in place (they are committed executed)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb solutions/*.ipynb
 
 exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 	$(PY) -m bplab exercises
