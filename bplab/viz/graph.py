@@ -1,0 +1,140 @@
+"""Draw a ``Value`` computation graph with matplotlib (no graphviz binary needed).
+
+Each Value is a box ``label = data`` over ``grad``; a node made by an operation has a small
+circle with the operation (``+``, ``*``, ``tanh`` ...) in front of it, as micrograd's
+graphviz drawing does. Inputs are on the left, the output on the right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = ["draw_graph"]
+
+RANK_GAP = 3.2   # data units between columns
+ROW_GAP = 1.0    # data units between rows
+HIGHLIGHT = {"facecolor": "#ffe066", "edgecolor": "#c0392b", "linewidth": 2.0}
+PLAIN = {"facecolor": "white", "edgecolor": "#555555", "linewidth": 1.0}
+
+
+def graph_layout(root) -> tuple[list, dict[int, tuple[float, float]]]:
+    """Nodes of root's graph (inputs first) and the (x, y) centre of each, keyed by id.
+
+    x is the node's rank: 0 for inputs, else 1 + the largest rank of its inputs. Within
+    a column nodes are ordered by the mean height of their inputs, to limit crossings.
+    """
+    order = root.topological_order()
+    rank: dict[int, int] = {}
+    for node in order:
+        rank[id(node)] = 1 + max((rank[id(c)] for c in node._prev), default=-1)
+    columns: dict[int, list] = {}
+    for node in order:
+        columns.setdefault(rank[id(node)], []).append(node)
+    pos: dict[int, tuple[float, float]] = {}
+    for r in sorted(columns):
+        nodes = columns[r]
+        if r > 0:  # sort by where the inputs are
+            nodes.sort(key=lambda n: np.mean([pos[id(c)][1] for c in n._prev]))
+        top = (len(nodes) - 1) / 2 * ROW_GAP
+        for i, node in enumerate(nodes):
+            pos[id(node)] = (r * RANK_GAP, top - i * ROW_GAP)
+    return order, pos
+
+
+def _node_text(node, show_grad: bool, grad_known: bool) -> str:
+    first = f"{node.label} = {node.data:.4g}" if node.label else f"{node.data:.4g}"
+    if not show_grad:
+        return first
+    return first + "\n" + (f"grad {node.grad:.4g}" if grad_known else "grad ?")
+
+
+def _as_id_set(nodes) -> set[int] | None:
+    if nodes is None:
+        return None
+    if hasattr(nodes, "_prev"):  # a single Value
+        return {id(nodes)}
+    return {id(n) for n in nodes}
+
+
+def _draw_edge(ax, source, target, color="#777777"):
+    """An arrow from the right edge of artist ``source`` to the left edge of ``target``."""
+    ax.annotate("", xy=(0.0, 0.5), xycoords=target, xytext=(1.0, 0.5), textcoords=source,
+                arrowprops={"arrowstyle": "->", "color": color, "lw": 0.9,
+                            "shrinkA": 1, "shrinkB": 1})
+
+
+def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
+               known_grads: Iterable | None = None, title: str | None = None,
+               max_nodes: int = 80, fontsize: float | None = None):
+    """Draw the computation graph that produced ``root``.
+
+    Parameters
+    ----------
+    root : bp.Value
+        The output; every Value it depends on is drawn.
+    ax : matplotlib Axes, optional
+        A new figure sized to the graph when None.
+    highlight : Value or iterable of Value, optional
+        Nodes drawn in yellow with a red frame (e.g. the one a backward step is at).
+    show_grad : bool, default True
+        Write each node's ``grad``.
+    known_grads : iterable of Value, optional
+        Only these nodes show their grad; the others show ``grad ?`` (for stepping
+        through backward). None shows every grad.
+    title : str, optional
+    max_nodes : int, default 80
+        Larger graphs raise ValueError: they cannot be read as a picture.
+    fontsize : float, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> a = bp.Value(2.0, label="a"); b = bp.Value(-3.0, label="b")
+    >>> c = a * b; c.label = "c"; c.backward()
+    >>> ax = bp.viz.draw_graph(c)                            # doctest: +SKIP
+    """
+    if not hasattr(root, "topological_order"):
+        raise TypeError(f"draw_graph: root must be a bp.Value, got {type(root).__name__}")
+    order, pos = graph_layout(root)
+    if len(order) > max_nodes:
+        raise ValueError(f"draw_graph: the graph has {len(order)} nodes, more than "
+                         f"max_nodes={max_nodes}; draw a smaller expression")
+    columns = 1 + max(x for x, _ in pos.values()) / RANK_GAP
+    rows = 1 + (max(y for _, y in pos.values()) - min(y for _, y in pos.values())) / ROW_GAP
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(2.3 * columns + 0.6, 0.6 * rows + 0.8))
+    lit, known = _as_id_set(highlight) or set(), _as_id_set(known_grads)
+    size = fontsize or (8 if len(order) < 25 else 6.5)
+    boxes, ops = {}, {}
+    for node in order:
+        x, y = pos[id(node)]
+        style = HIGHLIGHT if id(node) in lit else PLAIN
+        text = _node_text(node, show_grad, known is None or id(node) in known)
+        boxes[id(node)] = ax.text(x, y, text, ha="center", va="center", fontsize=size,
+                                  family="monospace", zorder=3,
+                                  bbox={"boxstyle": "round,pad=0.3", **style})
+        if node._op:  # the operation sits just left of its box, whatever the box's width
+            ops[id(node)] = ax.annotate(
+                node._op, xy=(0.0, 0.5), xycoords=boxes[id(node)], xytext=(-16, 0),
+                textcoords="offset points", ha="right", va="center", fontsize=size,
+                zorder=3, bbox={"boxstyle": "circle,pad=0.2", "facecolor": "#eef3fb",
+                                "edgecolor": "#555555"},
+                arrowprops={"arrowstyle": "->", "color": "#777777", "lw": 0.9, "shrinkA": 0,
+                            "shrinkB": 1})
+    for node in order:
+        for child in dict.fromkeys(node._prev):  # a * a draws one edge
+            _draw_edge(ax, boxes[id(child)], ops.get(id(node), boxes[id(node)]))
+    xs, ys = zip(*pos.values())
+    ax.set_xlim(min(xs) - 0.5 * RANK_GAP, max(xs) + 0.5 * RANK_GAP)
+    ax.set_ylim(min(ys) - 0.6 * ROW_GAP, max(ys) + 0.6 * ROW_GAP)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
