@@ -1,0 +1,1 @@
+"""One spec module per exercise: ``exNN.py`` defines ``PARTS: list[Part]``."""
