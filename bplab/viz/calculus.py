@@ -75,7 +75,7 @@ def plot_course_map(ax=None):
         if i not in (4, 9):
             ax.annotate("", xy=(x + 2.2, y + 0.5), xytext=(x + 1.8, y + 0.5),
                         arrowprops={"arrowstyle": "->"})
-    ax.annotate("", xy=(0.9, 1.0), xytext=(8.2, 1.6),
+    ax.annotate("", xy=(0.9, 1.0), xytext=(9.7, 1.6),
                 arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.1"})
     handles = [_box(0, 0, c) for c in _PART_COLORS]
     ax.legend(handles, _PARTS, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
@@ -83,7 +83,7 @@ def plot_course_map(ax=None):
     ax.set_xlim(-0.2, 10.8)
     ax.set_ylim(-0.2, 2.8)
     ax.set_axis_off()
-    ax.set_title("The course: lessons in notebooks/, each with an exercise")
+    ax.set_title("The course: ten lessons in notebooks/; 01-09 each pair with an exercise")
     return ax
 
 
