@@ -1,0 +1,159 @@
+"""Exercise 1, derivatives and the chain rule: the graded parts.
+
+The learner implements a central difference, derives three chain-rule derivatives and
+checks an analytic derivative against the central difference.
+
+The test functions handed to ``central_difference`` and ``derivative_error`` are defined
+at module level here, so a case can be sent to another kernel (they pickle by name).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Case, Part
+
+__all__ = [
+    "PARTS",
+    "bump",
+    "central_difference",
+    "cubic",
+    "d_bump_wrong",
+    "d_cubic",
+    "d_exp_tanh",
+    "d_sin_of_square",
+    "d_wavy",
+    "derivative_error",
+    "grad_f",
+    "wavy",
+]
+
+
+# ---- functions the cases differentiate (module level so they pickle by name) ----------
+def cubic(x):
+    """x**3 - 2x; its second derivative 6x makes a forward difference visibly wrong."""
+    return x ** 3 - 2.0 * x
+
+
+def d_cubic(x):
+    """The exact derivative of ``cubic``: 3x**2 - 2."""
+    return 3.0 * x ** 2 - 2.0
+
+
+def wavy(x):
+    """sin(3x) * e**(x/2)."""
+    return np.sin(3.0 * x) * np.exp(0.5 * x)
+
+
+def d_wavy(x):
+    """The exact derivative of ``wavy``: (3 cos 3x + 0.5 sin 3x) e**(x/2)."""
+    return (3.0 * np.cos(3.0 * x) + 0.5 * np.sin(3.0 * x)) * np.exp(0.5 * x)
+
+
+def bump(x):
+    """e**(-x**2)."""
+    return np.exp(-x * x)
+
+
+def d_bump_wrong(x):
+    """A WRONG derivative of ``bump`` (the factor 2 of the inner derivative lost): -x e**(-x**2)."""
+    return -x * np.exp(-x * x)
+
+
+FUNCTIONS = (cubic, wavy, bump)
+
+
+# ---- references ------------------------------------------------------------------------
+def central_difference(f, x: float, h: float = 1e-5) -> float:
+    """(f(x + h) - f(x - h)) / (2h): the derivative of f at x with error O(h**2)."""
+    return (f(x + h) - f(x - h)) / (2.0 * h)
+
+
+def d_sin_of_square(x: np.ndarray) -> np.ndarray:
+    """d/dx sin(x**2) = cos(x**2) * 2x (outer derivative at the inner value, times inner)."""
+    return np.cos(x ** 2) * 2.0 * x
+
+
+def d_exp_tanh(x: np.ndarray) -> np.ndarray:
+    """d/dx e**tanh(3x) = e**tanh(3x) * (1 - tanh(3x)**2) * 3, outermost first."""
+    t = np.tanh(3.0 * x)
+    return np.exp(t) * (1.0 - t * t) * 3.0
+
+
+def grad_f(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient of f(x, y) = x**2 y + sin(x y): (2xy + y cos(xy), x**2 + x cos(xy))."""
+    c = np.cos(x * y)
+    return 2.0 * x * y + y * c, x ** 2 + x * c
+
+
+def derivative_error(f, df, x: float, h: float = 1e-5) -> float:
+    """|df(x) - cd| / max(|df(x)| + |cd|, 1e-8) with cd the central difference of f at x."""
+    analytic = df(x)
+    numeric = (f(x + h) - f(x - h)) / (2.0 * h)
+    return abs(analytic - numeric) / max(abs(analytic) + abs(numeric), 1e-8)
+
+
+# ---- cases -----------------------------------------------------------------------------
+def _central_difference_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for f in FUNCTIONS:
+        x = float(rng.uniform(-2.0, 2.0))
+        h = float(rng.choice([1e-2, 1e-3]))  # large h: a forward difference is off by h f''/2
+        cases.append(Case((f, x), {"h": h}, note=f"f = {f.__name__}, x = {x:.3f}, h = {h:g}"))
+    return cases
+
+
+def _array_cases(rng: np.random.Generator) -> list[Case]:
+    x = rng.uniform(-2.0, 2.0, size=7)
+    return [Case((x,), note="7 points in [-2, 2]"),
+            Case((rng.normal(size=(2, 3)),), note="a (2, 3) array: work elementwise")]
+
+
+def _grad_f_cases(rng: np.random.Generator) -> list[Case]:
+    return [Case((rng.uniform(-2, 2, 5), rng.uniform(-2, 2, 5)), note="5 points (x, y)"),
+            Case((float(rng.uniform(0.5, 2)), float(rng.uniform(-2, -0.5))),
+                 note="one point, x > 0 > y")]
+
+
+def _derivative_error_cases(rng: np.random.Generator) -> list[Case]:
+    x = float(rng.uniform(-1.5, 1.5))
+    far = float(rng.uniform(0.3, 1.5) * rng.choice([-1.0, 1.0]))  # away from the zero at 0
+    return [Case((cubic, d_cubic, x), note="cubic with its right derivative (error ~1e-10)"),
+            Case((wavy, d_wavy, x), {"h": 1e-4}, note="wavy with its right derivative, h=1e-4"),
+            Case((bump, d_bump_wrong, far), note="bump with a WRONG derivative (error large)")]
+
+
+def _compare_error(student, reference, case: Case) -> tuple[bool, str]:
+    """A relative error is right when it is on the same side of 1e-6 and within 1 % (or tiny)."""
+    try:
+        s = float(student)
+    except (TypeError, ValueError):
+        return False, f"expected a float, got {type(student).__name__}"
+    if not np.isfinite(s) or s < 0:
+        return False, f"a relative error is a finite number >= 0, got {s!r}"
+    if reference < 1e-6:
+        ok = s < 1e-6
+        return ok, (f"error {s:.2e} (expected < 1e-6: this derivative is right)" if ok else
+                    f"error {s:.2e} but the derivative is right, so it should be < 1e-6 "
+                    f"(expected about {reference:.1e}): divide |analytic - numeric| by "
+                    "|analytic| + |numeric|, and use the central difference")
+    ok = abs(s - reference) <= 0.01 * reference
+    return ok, (f"error {s:.4g} (expected {reference:.4g})" if ok else
+                f"error {s:.4g}, expected {reference:.4g}: relative error is "
+                "|analytic - numeric| / max(|analytic| + |numeric|, 1e-8)")
+
+
+PARTS = [
+    Part("ex01.central_difference", "central_difference", 2, central_difference,
+         _central_difference_cases,
+         description="central difference (f(x+h) - f(x-h)) / 2h"),
+    Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square, _array_cases,
+         description="chain rule: d/dx sin(x^2)"),
+    Part("ex01.d_exp_tanh", "d_exp_tanh", 2, d_exp_tanh, _array_cases,
+         description="chain rule, three functions deep: d/dx exp(tanh(3x))"),
+    Part("ex01.grad_f", "grad_f", 2, grad_f, _grad_f_cases,
+         description="partial derivatives of f(x, y) = x^2 y + sin(xy)"),
+    Part("ex01.derivative_error", "derivative_error", 1, derivative_error,
+         _derivative_error_cases, compare=_compare_error,
+         description="relative error between an analytic and a numerical derivative"),
+]

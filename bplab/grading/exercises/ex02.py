@@ -1,0 +1,185 @@
+"""Exercise 2, a small autograd engine: the graded parts.
+
+The notebook defines its own small ``Value`` class; the learner writes the ``_backward``
+closures of mul, pow, tanh and exp, a topological sort and ``backward``. Each graded
+object is a small function of plain numbers that the notebook provides around the
+learner's code (e.g. ``mul_grads(a, b, upstream, start)`` runs mul's ``_backward`` once
+and returns the grads it left), so answers come back as data. The references do the same
+with ``bp.Value``.
+"""
+
+from __future__ import annotations
+
+from ...autograd import Value
+from ..spec import Case, Part
+
+__all__ = [
+    "PARTS",
+    "check_topological",
+    "exp_grads",
+    "expression_grads",
+    "mul_grads",
+    "pow_grads",
+    "random_dag",
+    "tanh_grads",
+    "topo_order_of",
+]
+
+
+# ---- references: one local backward step, started from existing grads -------------------
+def _one_step(out: Value, upstream: float) -> None:
+    out.grad = float(upstream)
+    out._backward()
+
+
+def mul_grads(a: float, b: float, upstream: float, start=(0.0, 0.0)) -> tuple[float, float]:
+    """Grads on a and b after out = a * b passes back ``upstream``: start + (b, a) * upstream."""
+    x, y = Value(a), Value(b)
+    x.grad, y.grad = float(start[0]), float(start[1])
+    _one_step(x * y, upstream)
+    return x.grad, y.grad
+
+
+def pow_grads(a: float, k: float, upstream: float, start: float = 0.0) -> float:
+    """Grad on a after out = a ** k passes back ``upstream``: start + k a**(k-1) upstream."""
+    x = Value(a)
+    x.grad = float(start)
+    _one_step(x ** k, upstream)
+    return x.grad
+
+
+def tanh_grads(a: float, upstream: float, start: float = 0.0) -> float:
+    """Grad on a after out = tanh(a): start + (1 - tanh(a)**2) upstream."""
+    x = Value(a)
+    x.grad = float(start)
+    _one_step(x.tanh(), upstream)
+    return x.grad
+
+
+def exp_grads(a: float, upstream: float, start: float = 0.0) -> float:
+    """Grad on a after out = e**a: start + e**a upstream."""
+    x = Value(a)
+    x.grad = float(start)
+    _one_step(x.exp(), upstream)
+    return x.grad
+
+
+def _build(children: dict, root: str) -> Value:
+    """Value nodes from {label: [labels of its inputs]}; returns the node ``root``."""
+    nodes: dict[str, Value] = {}
+
+    def build(label: str) -> Value:
+        if label not in nodes:
+            kids = tuple(build(c) for c in children.get(label, []))
+            nodes[label] = Value(0.0, label=label, _children=kids)
+        return nodes[label]
+    return build(root)
+
+
+def topo_order_of(children: dict, root: str) -> list[str]:
+    """Labels of every node ``root`` depends on, each after all of its inputs."""
+    return [node.label for node in _build(children, root).topological_order()]
+
+
+def expression_grads(a: float, b: float, c: float, runs: int = 1) -> tuple[float, float, float]:
+    """dL/da, dL/db, dL/dc of L = tanh(a b + c) e**a + a**2, after ``runs`` backward calls."""
+    A, B, C = Value(a), Value(b), Value(c)
+    L = (A * B + C).tanh() * A.exp() + A ** 2
+    for _ in range(runs):
+        L.backward()  # resets the grads first, so every run gives the same answer
+    return A.grad, B.grad, C.grad
+
+
+# ---- cases -------------------------------------------------------------------------------
+def _u(rng, low=-2.0, high=2.0) -> float:
+    return float(rng.uniform(low, high))
+
+
+def _mul_cases(rng):
+    a, b, g = _u(rng), _u(rng), _u(rng, 0.5, 2.0)
+    return [Case((a, b, 1.0), note="upstream 1, grads start at 0"),
+            Case((a, b, g), note="upstream != 1: multiply by out.grad"),
+            Case((a, b, g), {"start": (_u(rng), _u(rng))},
+                 note="grads already hold values: add (+=), don't overwrite")]
+
+
+def _pow_cases(rng):
+    a = _u(rng, 0.5, 2.0)
+    return [Case((a, 2.0, 1.0), note="a ** 2"),
+            Case((a, 3.0, _u(rng, 0.5, 2.0)), note="a ** 3, upstream != 1"),
+            Case((a, -1.5, 1.0), {"start": _u(rng)}, note="a ** -1.5, grad already nonzero")]
+
+
+def _unary_cases(rng):
+    return [Case((_u(rng, 0.3, 1.5), 1.0), note="upstream 1"),
+            Case((_u(rng, -1.5, -0.3), _u(rng, 0.5, 2.0)), note="negative input, upstream != 1"),
+            Case((_u(rng), _u(rng)), {"start": _u(rng)}, note="grad already nonzero: +=")]
+
+
+def random_dag(rng, n: int) -> tuple[dict, str]:
+    """A random graph of n nodes "n0".."n{n-1}"; node i's inputs are nodes < i, some shared."""
+    children = {"n0": []}
+    for i in range(1, n):
+        k = int(rng.integers(1, 3)) if i > 1 else 1
+        picks = rng.choice(i, size=min(k, i), replace=False)
+        children[f"n{i}"] = [f"n{j}" for j in sorted(picks, reverse=True)]
+    last = children[f"n{n - 1}"]
+    if f"n{n - 2}" not in last:  # the output uses the node before it, so the graph is deep
+        last.append(f"n{n - 2}")
+    return children, f"n{n - 1}"
+
+
+def _topo_cases(rng):
+    small = {"out": ["a", "b"], "a": [], "b": []}
+    diamond = {"L": ["d", "e"], "d": ["c"], "e": ["c"], "c": ["a", "b"], "a": [], "b": []}
+    cases = [Case((small, "out"), note="out = a op b"),
+             Case((diamond, "L"), note="a diamond: c feeds both d and e")]
+    for n in (8, 15):
+        children, root = random_dag(rng, n)
+        cases.append(Case((children, root), note=f"a random graph of up to {n} nodes"))
+    return cases
+
+
+def check_topological(student, reference, case: Case) -> tuple[bool, str]:
+    """Is ``student`` a list of exactly the reachable labels, each after all of its inputs?"""
+    children, root = case.args
+    if not isinstance(student, (list, tuple)) or not all(isinstance(s, str) for s in student):
+        return False, f"expected a list of node labels, got {type(student).__name__}"
+    seen: set[str] = set()
+    for label in student:
+        if label in seen:
+            return False, f"node {label!r} appears twice: visit each node once (keep a visited set)"
+        missing = [c for c in children.get(label, []) if c not in seen]
+        if missing:
+            return False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
+                           "come after all of its inputs (append it after visiting its children)")
+        seen.add(label)
+    if set(student) != set(reference):
+        lost = sorted(set(reference) - set(student))
+        return False, f"nodes missing from the order: {lost}"
+    if student[-1] != root:
+        return False, f"the output {root!r} must come last"
+    return True, f"a valid order of {len(student)} nodes"
+
+
+def _expression_cases(rng):
+    a, b, c = _u(rng, -1, 1), _u(rng, -1, 1), _u(rng, -1, 1)
+    return [Case((a, b, c), note="one backward pass"),
+            Case((a, b, c), {"runs": 2},
+                 note="backward called twice: grads must be reset first, not doubled")]
+
+
+PARTS = [
+    Part("ex02.mul", "mul_grads", 2, mul_grads, _mul_cases,
+         description="_backward of a * b: a.grad += b * out.grad, b.grad += a * out.grad"),
+    Part("ex02.pow", "pow_grads", 2, pow_grads, _pow_cases,
+         description="_backward of a ** k: a.grad += k a^(k-1) * out.grad"),
+    Part("ex02.tanh", "tanh_grads", 1, tanh_grads, _unary_cases,
+         description="_backward of tanh(a): a.grad += (1 - tanh(a)^2) * out.grad"),
+    Part("ex02.exp", "exp_grads", 1, exp_grads, _unary_cases,
+         description="_backward of exp(a): a.grad += exp(a) * out.grad"),
+    Part("ex02.topo_sort", "topo_order_of", 2, topo_order_of, _topo_cases,
+         compare=check_topological, description="topological sort of a computation graph"),
+    Part("ex02.backward", "expression_grads", 2, expression_grads, _expression_cases,
+         description="backward(): reset grads, seed 1, run _backward in reverse order"),
+]

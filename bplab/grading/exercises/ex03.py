@@ -1,0 +1,168 @@
+"""Exercise 3, logistic regression by hand: the graded parts.
+
+Letters: N examples, D features. The model is p = sigmoid(X w + b), the loss the mean
+binary cross-entropy. The last part scores the learner's trained ``predict`` on fresh
+points from the same distribution (``LabeledCase`` carries their labels to ``compare``).
+
+``LabeledCase`` and ``accuracy_target`` are shared with exercises 5 and 8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...data import make_moons
+from ...layers import sigmoid as _stable_sigmoid
+from ..spec import Case, Part
+
+__all__ = [
+    "PARTS",
+    "TARGET_ACCURACY",
+    "LabeledCase",
+    "accuracy_target",
+    "bce_loss",
+    "logistic_gradients",
+    "predict_proba",
+    "sigmoid",
+    "train_logistic",
+]
+
+TARGET_ACCURACY = 0.85   # a straight line gets ~0.88 on the moons; a constant guess 0.5
+NOISE = 0.1
+
+
+@dataclass(frozen=True)
+class LabeledCase(Case):
+    """A case whose inputs X come with the true labels y (never sent to the learner's code)."""
+
+    y: np.ndarray | None = None
+    target: float = 0.0
+
+
+def accuracy_target(student, reference, case: LabeledCase) -> tuple[bool, str]:
+    """Accuracy of the predicted labels ``student`` against ``case.y``, >= ``case.target``."""
+    pred = np.asarray(student)
+    if pred.shape != case.y.shape:
+        return False, (f"predict(X) returned shape {pred.shape}, expected {case.y.shape}: "
+                       "one integer label per row of X")
+    whole = np.all(np.isfinite(pred)) and np.all(np.mod(pred, 1) == 0)
+    if pred.dtype.kind == "f" and not whole:
+        return False, ("predict(X) returned non-integer numbers: return class labels "
+                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores")
+    acc = float(np.mean(pred == case.y))
+    ref = float(np.mean(np.asarray(reference) == case.y))
+    verdict = ">=" if acc >= case.target else "<"
+    msg = (f"held-out accuracy {acc:.3f} {verdict} {case.target:.2f} target "
+           f"({case.y.size} examples; the reference model gets {ref:.3f})")
+    return acc >= case.target, msg
+
+
+# ---- references --------------------------------------------------------------------------
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """1 / (1 + e**-z) elementwise, computed without overflow for large |z|."""
+    return _stable_sigmoid(z)
+
+
+def predict_proba(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """X (N, D), w (D,), b -> p (N,) = sigmoid(X w + b)."""
+    return sigmoid(X @ w + b)
+
+
+def bce_loss(p: np.ndarray, y: np.ndarray) -> float:
+    """Mean binary cross-entropy -(1/N) sum [y log p + (1 - y) log(1 - p)]; p, y (N,)."""
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def logistic_gradients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
+                       b: float) -> tuple[np.ndarray, float]:
+    """dL/dw (D,) = X^T (p - y) / N and dL/db = mean(p - y) for the mean cross-entropy."""
+    err = predict_proba(X, w, b) - y     # dL/dz for each example, times N
+    return X.T @ err / len(y), float(err.mean())
+
+
+def train_logistic(X: np.ndarray, y: np.ndarray, lr: float,
+                   num_steps: int) -> tuple[np.ndarray, float]:
+    """Full-batch gradient descent from w = 0, b = 0: ``num_steps`` updates w -= lr dw."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(num_steps):
+        dw, db = logistic_gradients(X, y, w, b)
+        w, b = w - lr * dw, b - lr * db
+    return w, b
+
+
+_REFERENCE_MODEL = None
+
+
+def _trained_predict(X: np.ndarray) -> np.ndarray:
+    """The reference classifier: logistic regression trained as the notebook does."""
+    global _REFERENCE_MODEL
+    if _REFERENCE_MODEL is None:
+        X_train, y_train = make_moons(300, noise=NOISE, rng=0)
+        _REFERENCE_MODEL = train_logistic(X_train, y_train, lr=1.0, num_steps=500)
+    w, b = _REFERENCE_MODEL
+    return (predict_proba(X, w, b) > 0.5).astype(np.int64)
+
+
+# ---- cases -------------------------------------------------------------------------------
+def _sigmoid_cases(rng):
+    return [Case((rng.normal(size=6),), note="6 values near 0"),
+            Case((rng.normal(size=(3, 4)) * 5,), note="a (3, 4) array"),
+            Case((np.array([-800.0, -50.0, 0.0, 50.0, 800.0]),),
+                 note="large |z|: no overflow, results in [0, 1]")]
+
+
+def _xwb(rng, N, D):
+    return rng.normal(size=(N, D)), rng.normal(size=D), float(rng.normal())
+
+
+def _proba_cases(rng):
+    return [Case(_xwb(rng, 5, 3), note="N=5 examples, D=3 features"),
+            Case(_xwb(rng, 4, 2), note="N=4, D=2")]
+
+
+def _loss_cases(rng):
+    cases = []
+    for N in (6, 9):
+        p = rng.uniform(0.05, 0.95, N)
+        y = rng.integers(0, 2, N)
+        y[:2] = [0, 1]  # both classes present
+        cases.append(Case((p, y), note=f"N={N}: the MEAN over the batch"))
+    return cases
+
+
+def _gradient_cases(rng):
+    cases = []
+    for N, D in ((6, 3), (5, 2)):
+        X, w, b = _xwb(rng, N, D)
+        y = rng.integers(0, 2, N)
+        cases.append(Case((X, y, w, b), note=f"N={N}, D={D}"))
+    return cases
+
+
+def _train_cases(rng):
+    X, y = make_moons(60, noise=NOISE, rng=rng)
+    return [Case((X, y), {"lr": 0.5, "num_steps": 30}, note="60 moons points, 30 steps")]
+
+
+def _heldout_cases(rng):
+    X, y = make_moons(1000, noise=NOISE, rng=rng)
+    return [LabeledCase((X,), note="1000 fresh moons points", y=y, target=TARGET_ACCURACY)]
+
+
+PARTS = [
+    Part("ex03.sigmoid", "sigmoid", 1, sigmoid, _sigmoid_cases,
+         description="sigmoid(z) = 1 / (1 + e^-z), stable for large |z|"),
+    Part("ex03.predict_proba", "predict_proba", 1, predict_proba, _proba_cases,
+         description="forward pass: p = sigmoid(X w + b)"),
+    Part("ex03.bce_loss", "bce_loss", 2, bce_loss, _loss_cases,
+         description="mean binary cross-entropy"),
+    Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
+         _gradient_cases, description="dL/dw = X^T (p - y) / N, dL/db = mean(p - y)"),
+    Part("ex03.train_logistic", "train_logistic", 2, train_logistic, _train_cases,
+         description="gradient descent from w = 0, b = 0"),
+    Part("ex03.predict", "predict", 2, _trained_predict, _heldout_cases,
+         compare=accuracy_target,
+         description=f"trained classifier: held-out accuracy >= {TARGET_ACCURACY}"),
+]

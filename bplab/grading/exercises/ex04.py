@@ -1,0 +1,174 @@
+"""Exercise 4, backpropagation in matrix form: the graded parts.
+
+The network, one example per row of X (so the lesson's W1 x becomes X @ W1):
+
+    H = tanh(X W1 + b1),  Y = H W2 + b2,  L = 1/(2N) sum (Y - Y_true)**2
+
+Letters: N examples, D inputs, M hidden units, K outputs. Shapes: X (N, D), W1 (D, M),
+b1 (M,), H (N, M), W2 (M, K), b2 (K,), Y and Y_true (N, K). The cases use four different
+sizes so that a transposed gradient has the wrong shape, and N > 1 so a missing 1/N shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Case, Part
+
+__all__ = [
+    "PARTS",
+    "half_mse",
+    "hidden_layer_grads",
+    "numerical_gradients",
+    "output_layer_grads",
+    "random_network",
+    "two_layer_backward",
+    "two_layer_forward",
+]
+
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+# ---- references --------------------------------------------------------------------------
+def two_layer_forward(X, W1, b1, W2, b2) -> tuple[np.ndarray, np.ndarray]:
+    """Forward pass: returns (Y (N, K), H (N, M)); H is kept for the backward pass."""
+    H = np.tanh(X @ W1 + b1)      # hidden layer, f = tanh
+    Y = H @ W2 + b2               # output layer, g = identity
+    return Y, H
+
+
+def half_mse(Y, Y_true) -> tuple[float, np.ndarray]:
+    """L = 1/(2N) sum (Y - Y_true)**2 and dL/dY = (Y - Y_true) / N, shape (N, K)."""
+    N = Y.shape[0]
+    diff = Y - Y_true
+    return float(0.5 * np.sum(diff ** 2) / N), diff / N
+
+
+def output_layer_grads(dY, H, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From dL/dY (N, K): dW2 = H^T dY (M, K), db2 = sum over rows (K,), dH = dY W2^T (N, M)."""
+    return H.T @ dY, dY.sum(axis=0), dY @ W2.T
+
+
+def hidden_layer_grads(dH, X, H) -> tuple[np.ndarray, np.ndarray]:
+    """From dL/dH (N, M): dZ1 = dH * (1 - H**2) (tanh'), dW1 = X^T dZ1 (D, M), db1 (M,)."""
+    dZ1 = dH * (1.0 - H ** 2)
+    return X.T @ dZ1, dZ1.sum(axis=0)
+
+
+def two_layer_backward(X, Y_true, W1, b1, W2, b2) -> dict[str, np.ndarray]:
+    """All four gradients {"W1", "b1", "W2", "b2"} of the loss, by backpropagation."""
+    Y, H = two_layer_forward(X, W1, b1, W2, b2)
+    _, dY = half_mse(Y, Y_true)
+    dW2, db2, dH = output_layer_grads(dY, H, W2)   # output layer first ...
+    dW1, db1 = hidden_layer_grads(dH, X, H)        # ... then the hidden layer
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def numerical_gradients(X, Y_true, W1, b1, W2, b2, h: float = 1e-5) -> dict[str, np.ndarray]:
+    """Central-difference gradients of the loss for every entry of W1, b1, W2, b2."""
+    params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
+
+    def loss() -> float:
+        Y, _ = two_layer_forward(X, *params.values())
+        return half_mse(Y, Y_true)[0]
+
+    grads = {}
+    for name, p in params.items():
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            up = loss()
+            p[i] = old - h
+            down = loss()
+            p[i] = old
+            g[i] = (up - down) / (2 * h)
+        grads[name] = g
+    return grads
+
+
+# ---- cases -------------------------------------------------------------------------------
+def random_network(rng, N=5, D=4, M=3, K=2):
+    """X (N, D), W1 (D, M), b1 (M,), W2 (M, K), b2 (K,), all N(0, 1) (tanh not saturated)."""
+    X = rng.normal(size=(N, D))
+    W1, b1 = rng.normal(size=(D, M)) / np.sqrt(D), rng.normal(size=M) * 0.5
+    W2, b2 = rng.normal(size=(M, K)), rng.normal(size=K)
+    return X, W1, b1, W2, b2
+
+
+SIZES = ((5, 4, 3, 2), (7, 3, 6, 4))
+
+
+def _note(N, D, M, K):
+    return f"N={N}, D={D}, M={M} hidden, K={K} outputs"
+
+
+def _forward_cases(rng):
+    return [Case(random_network(rng, *s), note=_note(*s)) for s in SIZES]
+
+
+def _loss_cases(rng):
+    return [Case((rng.normal(size=(N, K)), rng.normal(size=(N, K))), note=f"N={N}, K={K}")
+            for N, K in ((5, 2), (8, 3))]
+
+
+def _output_cases(rng):
+    cases = []
+    for N, _, M, K in SIZES:
+        dY, H, W2 = rng.normal(size=(N, K)), np.tanh(rng.normal(size=(N, M))), rng.normal(size=(M, K))
+        cases.append(Case((dY, H, W2), note=f"N={N}, M={M}, K={K}"))
+    return cases
+
+
+def _hidden_cases(rng):
+    cases = []
+    for N, D, M, _ in SIZES:
+        dH, X = rng.normal(size=(N, M)), rng.normal(size=(N, D))
+        H = np.tanh(rng.normal(size=(N, M)) * 1.5)  # |H| well away from 0: tanh' matters
+        cases.append(Case((dH, X, H), note=f"N={N}, D={D}, M={M}"))
+    return cases
+
+
+def _backward_cases(rng):
+    cases = []
+    for N, D, M, K in SIZES:
+        X, W1, b1, W2, b2 = random_network(rng, N, D, M, K)
+        cases.append(Case((X, rng.normal(size=(N, K)), W1, b1, W2, b2), note=_note(N, D, M, K)))
+    return cases
+
+
+def _numeric_cases(rng):
+    return _backward_cases(rng)[:1]
+
+
+def close_dict(student, reference, case: Case, rtol: float = 1e-4) -> tuple[bool, str]:
+    """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
+    if not isinstance(student, dict):
+        return False, f"expected a dict with keys {sorted(reference)}, got {type(student).__name__}"
+    if set(student) != set(reference):
+        return False, f"expected keys {sorted(reference)}, got {sorted(student)}"
+    for key, ref in reference.items():
+        got = np.asarray(student[key])
+        if got.shape != ref.shape:
+            return False, f"{key}: shape {got.shape}, expected {ref.shape}"
+        if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
+            err = np.max(np.abs(got - ref))
+            return False, f"{key}: off by up to {err:.2e} from the central differences"
+    return True, "every gradient matches"
+
+
+PARTS = [
+    Part("ex04.forward", "two_layer_forward", 2, two_layer_forward, _forward_cases,
+         description="forward: H = tanh(X W1 + b1), Y = H W2 + b2; return (Y, H)"),
+    Part("ex04.loss", "half_mse", 1, half_mse, _loss_cases,
+         description="L = 1/(2N) sum (Y - Y_true)^2 and dL/dY"),
+    Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
+         description="output layer: dW2, db2 and dH from dY"),
+    Part("ex04.hidden_layer", "hidden_layer_grads", 2, hidden_layer_grads, _hidden_cases,
+         description="hidden layer: dW1, db1 from dH through tanh'"),
+    Part("ex04.backward", "two_layer_backward", 2, two_layer_backward, _backward_cases,
+         description="the whole backward pass: all four gradients"),
+    Part("ex04.numerical_gradients", "numerical_gradients", 1, numerical_gradients,
+         _numeric_cases, compare=close_dict,
+         description="central-difference gradients of the loss for the gradient check"),
+]

@@ -1,0 +1,129 @@
+"""Exercise 5, training an MLP from your own layers: the graded parts.
+
+Letters: N batch, D inputs, H outputs of a layer, C classes. The cases use N > 1, D != H
+and inputs of both signs, so a transposed gradient, a missing 1/N, a bias summed over
+the wrong axis or a missing ReLU mask all fail. The last part scores the learner's trained
+network on fresh spiral points it never saw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...data import make_spirals
+from ...nn import MLP
+from ...optim import Adam
+from ...train import fit
+from ..spec import Case, Part
+from .ex03 import LabeledCase, accuracy_target
+
+__all__ = [
+    "PARTS",
+    "SPIRALS",
+    "TARGET_ACCURACY",
+    "linear_backward",
+    "linear_forward",
+    "relu_backward",
+    "softmax_cross_entropy",
+]
+
+TARGET_ACCURACY = 0.95
+SPIRALS = {"classes": 3, "noise": 0.2}   # the notebook trains on make_spirals(300, rng=0)
+
+
+# ---- references --------------------------------------------------------------------------
+def linear_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """out = X W + b: X (N, D), W (D, H), b (H,) -> (N, H)."""
+    return X @ W + b
+
+
+def linear_backward(dout: np.ndarray, X: np.ndarray,
+                    W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dout (N, H) -> dX = dout W^T (N, D), dW = X^T dout (D, H), db = sum of rows (H,)."""
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+
+def relu_backward(dout: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """dX = dout where X > 0, else 0 (the ReLU's local derivative is a mask)."""
+    return dout * (X > 0)
+
+
+def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of softmax(scores) (N, C) vs labels y (N,), and dscores (N, C).
+
+    dscores = (softmax(scores) - onehot(y)) / N. Scores are shifted by their row maximum
+    first so that exp never overflows.
+    """
+    N = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    probs /= probs.sum(axis=1, keepdims=True)
+    rows = np.arange(N)
+    loss = -np.mean(np.log(probs[rows, y]))
+    dscores = probs.copy()
+    dscores[rows, y] -= 1.0
+    return float(loss), dscores / N
+
+
+_REFERENCE_NET = None
+
+
+def _trained_predict(X: np.ndarray) -> np.ndarray:
+    """The reference network, trained as the notebook does, predicting classes (N,)."""
+    global _REFERENCE_NET
+    if _REFERENCE_NET is None:
+        X_train, y_train = make_spirals(300, rng=0, **SPIRALS)
+        _REFERENCE_NET = MLP([2, 64, 64, 3], activation="relu", init="he", rng=0)
+        fit(_REFERENCE_NET, X_train, y_train, optimizer=Adam(lr=1e-2), epochs=60,
+            batch_size=32, rng=0)
+    return _REFERENCE_NET.predict(X)
+
+
+# ---- cases -------------------------------------------------------------------------------
+SIZES = ((4, 5, 3), (6, 2, 7))   # (N, D, H): all different, so a transpose cannot hide
+
+
+def _forward_cases(rng):
+    return [Case((rng.normal(size=(N, D)), rng.normal(size=(D, H)), rng.normal(size=H)),
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+
+
+def _backward_cases(rng):
+    return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H))),
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+
+
+def _relu_cases(rng):
+    return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, H))),
+                 note=f"N={N}, H={H}, X of both signs") for N, _, H in SIZES]
+
+
+def _softmax_cases(rng):
+    cases = []
+    for N, C in ((5, 3), (8, 4)):
+        y = rng.integers(0, C, N)
+        cases.append(Case((rng.normal(size=(N, C)), y), note=f"N={N}, C={C}"))
+    y = rng.integers(0, 3, 4)
+    big = rng.normal(size=(4, 3)) * 10 + 1000.0
+    cases.append(Case((big, y), note="scores near 1000: shift by the row max so exp can't overflow"))
+    return cases
+
+
+def _heldout_cases(rng):
+    X, y = make_spirals(1500, rng=rng, **SPIRALS)
+    return [LabeledCase((X,), note="1500 fresh spiral points", y=y, target=TARGET_ACCURACY)]
+
+
+PARTS = [
+    Part("ex05.linear_forward", "linear_forward", 1, linear_forward, _forward_cases,
+         description="Linear forward: X W + b"),
+    Part("ex05.linear_backward", "linear_backward", 3, linear_backward, _backward_cases,
+         description="Linear backward: dX, dW, db"),
+    Part("ex05.relu_backward", "relu_backward", 1, relu_backward, _relu_cases,
+         description="ReLU backward: pass dout where X > 0"),
+    Part("ex05.softmax_cross_entropy", "softmax_cross_entropy", 3, softmax_cross_entropy,
+         _softmax_cases, description="softmax cross-entropy loss and dscores"),
+    Part("ex05.predict", "predict", 2, _trained_predict, _heldout_cases,
+         compare=accuracy_target,
+         description=f"trained MLP: held-out accuracy >= {TARGET_ACCURACY} on spirals"),
+]

@@ -1,0 +1,118 @@
+"""Exercise 6, optimisers: the graded parts.
+
+The update rules, for a parameter array w with gradient dw (any shape):
+
+    momentum:  v <- momentum * v - lr * dw ;   w <- w + v          (as bp.SGD)
+    Adam:      m <- b1 m + (1 - b1) dw ;  v <- b2 v + (1 - b2) dw**2
+               w <- w - lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1**t),
+               v_hat = v / (1 - b2**t), with t = 1 on the first step          (as bp.Adam)
+
+The cases run the updates on the quadratic bowl f(w) = 1/2 w^T A w (gradient A w).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Case, Part
+
+__all__ = [
+    "A_BOWL",
+    "MAX_STABLE_LR",
+    "PARTS",
+    "adam_update",
+    "optimize_quadratic",
+    "sgd_momentum_update",
+]
+
+A_BOWL = np.array([[5.0, 2.0], [2.0, 1.0]])   # the notebook's long, narrow bowl
+MAX_STABLE_LR = float(2.0 / np.linalg.eigvalsh(A_BOWL).max())   # 2 / largest curvature
+
+
+# ---- references --------------------------------------------------------------------------
+def sgd_momentum_update(w, dw, v, lr: float, momentum: float = 0.9):
+    """One momentum step: returns (w_new, v_new), both the shape of w."""
+    v_new = momentum * v - lr * dw      # velocity: a running sum of past steps
+    return w + v_new, v_new
+
+
+def adam_update(w, dw, m, v, t: int, lr: float = 1e-3, beta1: float = 0.9,
+                beta2: float = 0.999, eps: float = 1e-8):
+    """One Adam step number t (t = 1 first): returns (w_new, m_new, v_new)."""
+    m_new = beta1 * m + (1 - beta1) * dw
+    v_new = beta2 * v + (1 - beta2) * dw ** 2
+    m_hat = m_new / (1 - beta1 ** t)    # bias correction: m and v start at zero
+    v_hat = v_new / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def optimize_quadratic(A, w0, method: str, lr: float, num_steps: int) -> np.ndarray:
+    """Minimise 1/2 w^T A w from w0 with "sgd", "momentum" (0.9) or "adam".
+
+    Returns the path, shape (num_steps + 1, D): w0 first, then w after every step.
+    """
+    w = np.array(w0, dtype=float)
+    v, m = np.zeros_like(w), np.zeros_like(w)
+    path = [w.copy()]
+    for t in range(1, num_steps + 1):
+        dw = A @ w
+        if method == "sgd":
+            w = w - lr * dw
+        elif method == "momentum":
+            w, v = sgd_momentum_update(w, dw, v, lr, momentum=0.9)
+        elif method == "adam":
+            w, m, v = adam_update(w, dw, m, v, t, lr=lr)
+        else:
+            raise ValueError(f"method must be 'sgd', 'momentum' or 'adam', got {method!r}")
+        path.append(w.copy())
+    return np.array(path)
+
+
+# ---- cases -------------------------------------------------------------------------------
+def _state(rng, shape):
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+def _momentum_cases(rng):
+    (w, dw), v = _state(rng, (3, 2)), rng.normal(size=(3, 2)) * 0.1
+    return [Case((w, dw, np.zeros_like(w), 0.1), note="first step: v starts at 0"),
+            Case((w, dw, v, 0.05), {"momentum": 0.8}, note="v from earlier steps, momentum 0.8")]
+
+
+def _adam_cases(rng):
+    (w, dw), shape = _state(rng, (4,)), (4,)
+    m, v = rng.normal(size=shape) * 0.1, rng.uniform(0.01, 0.1, shape)
+    return [Case((w, dw, np.zeros(shape), np.zeros(shape), 1), {"lr": 0.01},
+                 note="first step (t=1): the bias correction matters most"),
+            Case((w, dw, m, v, 5), {"lr": 0.01, "beta1": 0.8, "beta2": 0.99},
+                 note="step t=5 with m, v from earlier steps")]
+
+
+def _path_cases(rng):
+    w0 = rng.uniform(-2, 2, 2)
+    return [Case((A_BOWL, w0, "momentum", 0.02, 25), note="momentum, 25 steps"),
+            Case((A_BOWL, w0, "adam", 0.1, 25), note="Adam, 25 steps: t counts 1, 2, 3, ..."),
+            Case((A_BOWL, w0, "sgd", 0.1, 10), note="plain gradient descent, 10 steps")]
+
+
+def _compare_lr(student, reference, case) -> tuple[bool, str]:
+    try:
+        lr = float(student)
+    except (TypeError, ValueError):
+        return False, f"expected a number, got {type(student).__name__}"
+    ok = abs(lr - reference) <= 0.01 * reference
+    return ok, (f"max_stable_lr = {lr:.4g}: right" if ok else
+                f"max_stable_lr = {lr:.4g} is not right: gradient descent on a quadratic "
+                "diverges once lr * (largest eigenvalue of A) > 2")
+
+
+PARTS = [
+    Part("ex06.momentum", "sgd_momentum_update", 2, sgd_momentum_update, _momentum_cases,
+         description="one step of SGD with momentum"),
+    Part("ex06.adam", "adam_update", 3, adam_update, _adam_cases,
+         description="one step of Adam with bias correction"),
+    Part("ex06.optimize", "optimize_quadratic", 2, optimize_quadratic, _path_cases,
+         description="run an optimiser for several steps, keeping its state"),
+    Part("ex06.max_stable_lr", "max_stable_lr", 1, MAX_STABLE_LR, kind="value",
+         compare=_compare_lr, description="the largest learning rate that does not diverge"),
+]
