@@ -147,3 +147,49 @@ def test_draw_graph_rejects_non_values_and_huge_graphs():
         x = x * 1.0
     with pytest.raises(ValueError, match="max_nodes"):
         bp.viz.draw_graph(x)
+
+
+def test_draw_graph_labels_override_names():
+    a = bp.Value(1.5, label="a")
+    t = a.tanh()
+    ax = bp.viz.draw_graph(t, labels={t: "t"}, show_grad=False)
+    assert sorted(x.get_text() for x in ax.texts if "=" in x.get_text()) == [
+        "a = 1.5", f"t = {np.tanh(1.5):.4g}"]
+
+
+# ---- landscapes -------------------------------------------------------------------------
+def test_landscape_1d_draws_curve_and_path():
+    ax = bp.viz.plot_landscape(lambda w: w ** 2, xlim=(-2, 2), path=[1.5, -0.9, 0.54])
+    curve, path, start = ax.get_lines()
+    np.testing.assert_allclose(curve.get_ydata(), curve.get_xdata() ** 2)
+    np.testing.assert_allclose(path.get_ydata(), [2.25, 0.81, 0.2916])
+    assert list(start.get_xdata()) == [1.5]
+
+
+def test_landscape_2d_draws_contours_and_path():
+    ax = bp.viz.plot_landscape(lambda a, b: a ** 2 + 5 * b ** 2, xlim=(-2, 2), ylim=(-1, 1),
+                               path=[[1.5, 0.8], [0.9, -0.8]])
+    assert ax.collections  # the contour set
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.8, -0.8])
+    assert ax.get_ylim() == (-1, 1)
+
+
+def test_landscape_path_shape_is_checked():
+    with pytest.raises(ValueError, match=r"expected \(K, 2\)"):
+        bp.viz.plot_landscape(lambda a, b: a + b, ylim=(-1, 1), path=[1.0, 2.0])
+
+
+@pytest.mark.parametrize("lr, regime", [(0.01, "too small"), (0.2, "good"),
+                                        (0.8, "oscillating"), (1.1, "diverging")])
+def test_descent_path_regimes_on_a_parabola(lr, regime):
+    from bplab.viz.landscape import descent_path, describe_path
+
+    path = descent_path(lambda w: 2 * w, [1.0], lr, 30)
+    assert describe_path(path, path[:, 0] ** 2) == regime
+
+
+def test_descent_path_stops_before_overflow():
+    from bplab.viz.landscape import ESCAPE, descent_path
+
+    path = descent_path(lambda w: 2 * w, [1.0], 10.0, 10_000)
+    assert len(path) < 100 and np.abs(path[-1, 0]) > ESCAPE and np.all(np.isfinite(path))

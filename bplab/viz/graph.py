@@ -43,8 +43,15 @@ def graph_layout(root) -> tuple[list, dict[int, tuple[float, float]]]:
     return order, pos
 
 
-def _node_text(node, show_grad: bool, grad_known: bool) -> str:
-    first = f"{node.label} = {node.data:.4g}" if node.label else f"{node.data:.4g}"
+def graph_figsize(pos: dict[int, tuple[float, float]]) -> tuple[float, float]:
+    """(width, height) in inches that fits a layout from ``graph_layout``."""
+    xs, ys = zip(*pos.values())
+    columns, rows = 1 + max(xs) / RANK_GAP, 1 + (max(ys) - min(ys)) / ROW_GAP
+    return 2.3 * columns + 0.6, 0.6 * rows + 0.8
+
+
+def _node_text(node, show_grad: bool, grad_known: bool, label: str) -> str:
+    first = f"{label} = {node.data:.4g}" if label else f"{node.data:.4g}"
     if not show_grad:
         return first
     return first + "\n" + (f"grad {node.grad:.4g}" if grad_known else "grad ?")
@@ -66,7 +73,8 @@ def _draw_edge(ax, source, target, color="#777777"):
 
 
 def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
-               known_grads: Iterable | None = None, title: str | None = None,
+               known_grads: Iterable | None = None, labels: dict | None = None,
+               title: str | None = None,
                max_nodes: int = 80, fontsize: float | None = None):
     """Draw the computation graph that produced ``root``.
 
@@ -83,6 +91,8 @@ def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
     known_grads : iterable of Value, optional
         Only these nodes show their grad; the others show ``grad ?`` (for stepping
         through backward). None shows every grad.
+    labels : dict of Value to str, optional
+        Names to show instead of (or where there is no) ``Value.label``.
     title : str, optional
     max_nodes : int, default 80
         Larger graphs raise ValueError: they cannot be read as a picture.
@@ -104,19 +114,19 @@ def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
     if len(order) > max_nodes:
         raise ValueError(f"draw_graph: the graph has {len(order)} nodes, more than "
                          f"max_nodes={max_nodes}; draw a smaller expression")
-    columns = 1 + max(x for x, _ in pos.values()) / RANK_GAP
-    rows = 1 + (max(y for _, y in pos.values()) - min(y for _, y in pos.values())) / ROW_GAP
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(2.3 * columns + 0.6, 0.6 * rows + 0.8))
+        _, ax = plt.subplots(figsize=graph_figsize(pos))
     lit, known = _as_id_set(highlight) or set(), _as_id_set(known_grads)
+    names = {id(v): text for v, text in (labels or {}).items()}
     size = fontsize or (8 if len(order) < 25 else 6.5)
     boxes, ops = {}, {}
     for node in order:
         x, y = pos[id(node)]
         style = HIGHLIGHT if id(node) in lit else PLAIN
-        text = _node_text(node, show_grad, known is None or id(node) in known)
+        text = _node_text(node, show_grad, known is None or id(node) in known,
+                          names.get(id(node), node.label))
         boxes[id(node)] = ax.text(x, y, text, ha="center", va="center", fontsize=size,
                                   family="monospace", zorder=3,
                                   bbox={"boxstyle": "round,pad=0.3", **style})
