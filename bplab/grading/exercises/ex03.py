@@ -47,6 +47,8 @@ def accuracy_target(student, reference, case: LabeledCase) -> tuple[bool, str]:
     if pred.shape != case.y.shape:
         return False, (f"predict(X) returned shape {pred.shape}, expected {case.y.shape}: "
                        "one integer label per row of X")
+    if pred.dtype.kind not in "biuf":
+        return False, f"predict(X) must return integer labels, got dtype {pred.dtype}"
     whole = np.all(np.isfinite(pred)) and np.all(np.mod(pred, 1) == 0)
     if pred.dtype.kind == "f" and not whole:
         return False, ("predict(X) returned non-integer numbers: return class labels "

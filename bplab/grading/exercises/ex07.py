@@ -1,0 +1,156 @@
+"""Exercise 7, initialisation and vanishing gradients: the graded parts.
+
+Letters: D fan_in (inputs of a layer), H fan_out (its outputs), N batch, L layers.
+
+Random initialisers cannot be compared number by number (the learner may draw them any
+way), so their compare checks the shape and the spread: std within 4 % of the target
+(on >= 40,000 draws the sampling error is < 1 %), mean near zero, values all different.
+The broken network is ``BROKEN``; the learner's ``fixed_config`` is rebuilt here and its
+first-layer gradient must no longer vanish (nor explode).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...data import load_digits
+from ...losses import softmax_cross_entropy
+from ...nn import MLP
+from ..spec import Case, Part
+
+__all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
+           "he_init", "xavier_init"]
+
+SIZES = [64] + [64] * 8 + [10]                       # 9 Linear layers on the digits
+BROKEN = {"activation": "sigmoid", "init": "small"}  # first-layer grad ~1e-14: vanished
+ACTIVATIONS = {
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z, a: a * (1 - a)),
+    "tanh": (np.tanh, lambda z, a: 1 - a ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(float)),
+}
+
+
+# ---- references --------------------------------------------------------------------------
+def xavier_init(fan_in: int, fan_out: int, rng: int) -> np.ndarray:
+    """W (fan_in, fan_out) ~ N(0, 2 / (fan_in + fan_out)) (Glorot), drawn with seed ``rng``."""
+    std = np.sqrt(2.0 / (fan_in + fan_out))
+    return np.random.default_rng(rng).normal(0.0, std, size=(fan_in, fan_out))
+
+
+def he_init(fan_in: int, fan_out: int, rng: int) -> np.ndarray:
+    """W (fan_in, fan_out) ~ N(0, 2 / fan_in) (He/Kaiming), drawn with seed ``rng``."""
+    std = np.sqrt(2.0 / fan_in)
+    return np.random.default_rng(rng).normal(0.0, std, size=(fan_in, fan_out))
+
+
+def gradient_norms(weights: list, X: np.ndarray, dout: np.ndarray,
+                   activation: str) -> list[float]:
+    """||dL/dW|| of every layer, first to last, for out = W_L f(... f(X W_1)) (no biases).
+
+    The activation f follows every layer but the last; dout (N, H_L) is dL/dout.
+    """
+    f, df = ACTIVATIONS[activation]
+    inputs, pre, post = [], [], []
+    A = X
+    for i, W in enumerate(weights):              # forward: keep what backward needs
+        inputs.append(A)
+        Z = A @ W
+        A = f(Z) if i < len(weights) - 1 else Z
+        pre.append(Z)
+        post.append(A)
+    norms = []
+    grad = dout
+    for i in range(len(weights) - 1, -1, -1):    # backward: last layer first
+        if i < len(weights) - 1:
+            grad = grad * df(pre[i], post[i])    # through the activation
+        norms.append(float(np.linalg.norm(inputs[i].T @ grad)))
+        grad = grad @ weights[i].T
+    return norms[::-1]
+
+
+def first_and_last_grad_norms(config: dict, num_examples: int = 200) -> tuple[float, float]:
+    """||dW|| of the first and last layers of an MLP(SIZES, **config) on digits, seed 0."""
+    X, y = load_digits()
+    X, y = X[:num_examples], y[:num_examples]
+    net = MLP(SIZES, activation=config["activation"], init=config["init"], rng=0)
+    _, dscores = softmax_cross_entropy(net.forward(X), y)
+    net.backward(dscores)
+    layers = net.linear_layers()
+    return (float(np.linalg.norm(layers[0][1].grads["W"])),
+            float(np.linalg.norm(layers[-1][1].grads["W"])))
+
+
+# ---- compares ----------------------------------------------------------------------------
+def _compare_init(student, reference, case: Case) -> tuple[bool, str]:
+    fan_in, fan_out, _ = case.args
+    W = np.asarray(student, dtype=float) if isinstance(student, np.ndarray) else None
+    if W is None or W.shape != (fan_in, fan_out):
+        shape = getattr(student, "shape", type(student).__name__)
+        return False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"
+    target = float(np.std(reference))   # the reference's spread, about its formula's std
+    std, mean = float(W.std()), float(W.mean())
+    if len(np.unique(W)) < 0.9 * W.size:
+        return False, "the weights are not random: draw each one independently"
+    if abs(mean) > 5 * target / np.sqrt(W.size):
+        return False, f"mean {mean:.2e}: the weights should be centred on 0"
+    ok = abs(std - target) <= 0.04 * target
+    return ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
+                f"std {std:.4f}, expected {target:.4f} (fan_in={fan_in}, fan_out={fan_out}): "
+                "check which fans go into the variance and the factor 2")
+
+
+def _compare_diagnosis(student, reference, case) -> tuple[bool, str]:
+    answer = str(student).strip().lower()
+    if answer == reference:
+        return True, "right: the first layer's gradient is ~1e-12 of the last layer's"
+    return False, ("not quite: compare the gradient norms of the first and last layers, "
+                   "printed by the diagnosis cell")
+
+
+def _compare_fix(student, reference, case) -> tuple[bool, str]:
+    if not isinstance(student, dict) or not {"activation", "init"} <= set(student):
+        return False, 'expected a dict like {"activation": ..., "init": ...}'
+    try:
+        first, last = first_and_last_grad_norms(student)
+    except (ValueError, TypeError) as err:
+        return False, f"cannot build that network: {err}"
+    ratio = first / last if last > 0 else 0.0
+    ok = 0.1 <= first <= 100 and 0.2 <= ratio <= 5
+    what = (f"first-layer ||dW|| = {first:.2g}, last-layer ||dW|| = {last:.2g} "
+            f"(ratio {ratio:.2g})")
+    if ok:
+        return True, f"{what}: the gradient reaches the first layer"
+    hint = ("still vanishing" if first < 0.1 or ratio < 0.2 else "now exploding")
+    return False, f"{what}: {hint}; aim for a ratio between 0.2 and 5 and ||dW1|| >= 0.1"
+
+
+# ---- cases -------------------------------------------------------------------------------
+def _init_cases(rng):
+    seed = int(rng.integers(0, 2**31))
+    return [Case((500, 100, seed), note="fan_in 500, fan_out 100"),
+            Case((100, 400, seed + 1), note="fan_in 100, fan_out 400")]
+
+
+def _norm_cases(rng):
+    cases = []
+    for activation in ("sigmoid", "tanh", "relu"):
+        shapes = [(4, 5), (5, 6), (6, 3)]
+        weights = [rng.normal(size=s) for s in shapes]
+        X, dout = rng.normal(size=(7, 4)), rng.normal(size=(7, 3))
+        cases.append(Case((weights, X, dout, activation),
+                          note=f"3 layers 4 -> 5 -> 6 -> 3, {activation}, N=7"))
+    return cases
+
+
+PARTS = [
+    Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
+         compare=_compare_init, description="Xavier/Glorot: variance 2 / (fan_in + fan_out)"),
+    Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=_compare_init,
+         description="He/Kaiming: variance 2 / fan_in"),
+    Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
+         description="per-layer gradient norms of a deep network, by backprop"),
+    Part("ex07.diagnosis", "diagnosis", 1, "b", kind="value", compare=_compare_diagnosis,
+         description="what goes wrong in the broken network"),
+    Part("ex07.fix", "fixed_config", 2, {"activation": "relu", "init": "he"}, kind="value",
+         compare=_compare_fix, description="an activation and init whose gradients don't vanish"),
+]

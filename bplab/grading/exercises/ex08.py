@@ -1,0 +1,102 @@
+"""Exercise 8, handwritten digits: the graded parts.
+
+The 1797 digits are split once, stratified, with seed ``SPLIT_SEED``: 80 % form the
+development set the notebook loads with ``load_development_set()`` (it splits that again
+into train and validation parts as it likes); the other 20 % (359 images) are held out.
+The notebook never loads them: the grader hands them to the learner's ``predict`` (in a
+different order for each seed) and scores the accuracy here. ``bp.check`` shows that same
+held-out accuracy, so a learner can see the score but not the images or their labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...data import load_digits, train_test_split
+from ...nn import MLP
+from ...optim import Adam
+from ...train import fit
+from ..spec import Case, Part
+from .ex03 import LabeledCase, accuracy_target
+
+__all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
+           "load_development_set", "per_class_accuracy"]
+
+SPLIT_SEED = 8
+TARGET_ACCURACY = 0.95
+NUM_CLASSES = 10
+
+
+def _split():
+    X, y = load_digits()
+    return train_test_split(X, y, test_size=0.2, rng=SPLIT_SEED)
+
+
+def load_development_set() -> tuple[np.ndarray, np.ndarray]:
+    """The 80 % of the digits a learner may use: X (1438, 64) in [0, 1], y (1438,)."""
+    X_dev, _, y_dev, _ = _split()
+    return X_dev, y_dev
+
+
+# ---- references --------------------------------------------------------------------------
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
+    """cm (C, C) of ints: cm[i, j] = how many examples of class i were predicted as j."""
+    cm = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def per_class_accuracy(cm: np.ndarray) -> np.ndarray:
+    """(C,) fraction of each true class predicted right: diagonal / row sums."""
+    return np.diag(cm) / cm.sum(axis=1)
+
+
+_REFERENCE_NET = None
+
+
+def _trained_predict(X: np.ndarray) -> np.ndarray:
+    """The reference MLP, trained on the development set only, predicting digits (N,)."""
+    global _REFERENCE_NET
+    if _REFERENCE_NET is None:
+        X_dev, y_dev = load_development_set()
+        _REFERENCE_NET = MLP([64, 64, 10], activation="relu", init="he", rng=0)
+        fit(_REFERENCE_NET, X_dev, y_dev, optimizer=Adam(lr=1e-2), epochs=20, batch_size=32,
+            rng=0)
+    return _REFERENCE_NET.predict(X)
+
+
+# ---- cases -------------------------------------------------------------------------------
+def _confusion_cases(rng):
+    cases = []
+    for N, C in ((30, 4), (50, 10)):
+        y_true = rng.integers(0, C, N)
+        y_pred = np.where(rng.random(N) < 0.6, y_true, rng.integers(0, C, N))
+        cases.append(Case((y_true, y_pred, C), note=f"{N} labels, {C} classes"))
+    return cases
+
+
+def _per_class_cases(rng):
+    cms = []
+    for C in (3, 5):
+        cm = rng.integers(0, 6, (C, C))
+        cm[np.diag_indices(C)] += 10
+        cms.append(Case((cm,), note=f"a {C} x {C} confusion matrix (rows: true class)"))
+    return cms
+
+
+def _heldout_cases(rng):
+    _, X_held, _, y_held = _split()
+    order = rng.permutation(len(y_held))
+    return [LabeledCase((X_held[order],), note=f"the {len(y_held)} held-out digits",
+                        y=y_held[order], target=TARGET_ACCURACY)]
+
+
+PARTS = [
+    Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix, _confusion_cases,
+         description="confusion matrix: rows are true classes, columns predictions"),
+    Part("ex08.per_class_accuracy", "per_class_accuracy", 1, per_class_accuracy,
+         _per_class_cases, description="accuracy of each true class from the confusion matrix"),
+    Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
+         compare=accuracy_target,
+         description=f"your MLP on the held-out digits: accuracy >= {TARGET_ACCURACY}"),
+]

@@ -1,0 +1,133 @@
+"""Exercise 9, concept quiz: one graded part per question.
+
+Each question is a value part: the learner sets ``answer_qN = "a"`` (one letter). The
+feedback explains the right answer once it is right, and gives a hint otherwise.
+``QUESTIONS`` holds the text the notebook shows, so question and grader cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..spec import Part
+
+__all__ = ["PARTS", "QUESTIONS", "Question"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question: text, options a-d, the right letter, why, and a hint."""
+
+    key: str
+    text: str
+    options: tuple[str, str, str, str]
+    answer: str
+    why: str
+    hint: str
+
+
+QUESTIONS = [
+    Question("q1", "What does the backward pass of a network compute?",
+             ("The predictions, from the inputs to the output.",
+              ("The derivative of the loss with respect to every parameter and intermediate "
+              "value, from the loss back towards the inputs."),
+              "The new weights, by choosing them at random.",
+              "The accuracy on the validation set."),
+             "b", "The forward pass computes values (and the loss); the backward pass "
+             "propagates dL/d(value) from the loss back through every node.",
+             "Which pass starts at the loss?"),
+    Question("q2", "For L = f(g(h(x))), what is dL/dx?",
+             ("f'(x) * g'(x) * h'(x)",
+              "f'(g(h(x))) + g'(h(x)) + h'(x)",
+              "f'(g(h(x))) * g'(h(x)) * h'(x)",
+              "h'(g(f(x))) * g'(f(x)) * f'(x)"),
+             "c", "Each derivative is taken at its own input (the value the forward pass "
+             "computed there), and the local derivatives multiply.",
+             "Evaluate every derivative at the value its function received."),
+    Question("q3", "A value a is used by two nodes of a graph. Why does backprop ADD (+=) "
+             "each node's contribution into a.grad?",
+             (("By the multivariable chain rule, the total derivative is the sum of the "
+              "contributions along every path from a to the loss."),
+              "To make training faster.",
+              "Adding is a bug; the second contribution should overwrite the first.",
+              "To average the gradients over the batch."),
+             "a", "A change in a reaches the loss along both paths; their effects add up.",
+             "Think of L = a * a: what is dL/da?"),
+    Question("q4", "In a micrograd-style engine whose backward() does NOT reset grads, you "
+             "call loss.backward() twice. What happens to the parameters' grads?",
+             ("Nothing: they are the same as after one call.",
+              "They become zero.",
+              "Python raises an error.",
+              "They double, because each call adds the gradient again."),
+             "d", "Grads accumulate with +=, so a training loop must zero them before each "
+             "backward pass (bp.Value.backward resets them for you).",
+             "The _backward closures use +=."),
+    Question("q5", "A network has P = 1,000,000 parameters. About how much work does the full "
+             "gradient cost by central differences, and by backprop?",
+             ("About one forward pass either way.",
+              ("2,000,000 forward passes (two per parameter) vs. one forward and one backward "
+              "pass (a small constant times one forward pass)."),
+              "1,000,000 forward passes either way.",
+              "Backprop costs more: it has to store every intermediate value."),
+             "b", "Finite differences perturb one parameter at a time; backprop reuses the "
+             "upstream gradient to get all P derivatives in one backward sweep.",
+             "How many loss evaluations does one central difference need, and for how many "
+             "parameters?"),
+    Question("q6", "Which of these IS backpropagation?",
+             ("Choosing the initial weights with He initialisation.",
+              "Measuring the accuracy on a held-out test set.",
+              ("Computing dL/dW of every layer by applying the chain rule from the output "
+              "layer back to the first."),
+              "Choosing the number of layers and units."),
+             "c", "Initialisation, evaluation and architecture design are other steps of "
+             "building a network; backprop only computes gradients.",
+             "Backprop is an algorithm for one specific quantity."),
+    Question("q7", "In a 10-layer sigmoid network, the first layer's gradient norm is 1e-9 "
+             "times the last layer's. What is going on, and what helps?",
+             (("The gradient vanishes: each layer multiplies it by sigmoid' <= 0.25 and small "
+              "weights; use ReLU with He init (or tanh with Xavier)."),
+              "The learning rate is too large; lower it.",
+              "The network has too few parameters; add layers.",
+              "The data are not shuffled; shuffle them."),
+             "a", "Backprop multiplies one local derivative per layer; factors below 1 "
+             "shrink the gradient geometrically with depth.",
+             "What does backprop multiply at every layer on the way back?"),
+    Question("q8", "The training loss falls for a few steps, then oscillates, grows and "
+             "becomes NaN. What is the most likely cause?",
+             ("The learning rate is too small.",
+              "The gradients vanish.",
+              "There are too few epochs.",
+              "The learning rate is too large: steps overshoot the minimum."),
+             "d", "Too large a step jumps across the valley to a higher point each time; "
+             "reduce lr (e.g. by 10x).",
+             "Which setting controls the size of each step?"),
+    Question("q9", "Where is backpropagation used?",
+             ("Only to train small multilayer perceptrons.",
+              ("To train practically every modern neural network: image and speech "
+              "recognition, translation, language models and more."),
+              "Only at prediction time, to compute outputs.",
+              "Only for linear regression."),
+             "b", "Any network whose loss is differentiable is trained with gradients that "
+             "backprop computes, from convolutional to transformer networks.",
+             "Is it tied to one kind of network?"),
+]
+
+
+def _normalise(answer) -> str:
+    return str(answer).strip().lower().rstrip(").").strip("(")
+
+
+def _make_compare(question: Question):
+    def compare(student, reference, case) -> tuple[bool, str]:
+        given = _normalise(student)
+        if given not in ("a", "b", "c", "d"):
+            return False, f"answer with one letter a, b, c or d, got {student!r}"
+        if given == reference:
+            return True, f"right. {question.why}"
+        return False, f"not {given}. Hint: {question.hint}"
+    return compare
+
+
+PARTS = [Part(f"ex09.{q.key}", f"answer_{q.key}", 1, q.answer, kind="value",
+              compare=_make_compare(q), description=q.text)
+         for q in QUESTIONS]
