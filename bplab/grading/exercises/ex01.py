@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = [
@@ -143,15 +144,37 @@ def _compare_error(student, reference, case: Case) -> tuple[bool, str]:
                 "|analytic - numeric| / max(|analytic| + |numeric|, 1e-8)")
 
 
+BUGS = {
+    "ex01.central_difference": [
+        Bug("that is a forward difference (f(x+h) - f(x)) / h, error O(h): use the central "
+            "difference (f(x+h) - f(x-h)) / (2h)", lambda f, x, h=1e-5: (f(x + h) - f(x)) / h),
+        Bug("divide by 2h, not h: the two points x-h and x+h are 2h apart",
+            lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h)],
+    "ex01.d_sin_of_square": [
+        Bug("the inner derivative is missing: d/dx sin(u) = cos(u) * du/dx with u = x^2",
+            lambda x: np.cos(x ** 2))],
+    "ex01.d_exp_tanh": [
+        Bug("the factor 3 (derivative of the innermost 3x) is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * (1 - np.tanh(3 * x) ** 2)),
+        Bug("the tanh' factor (1 - tanh(3x)^2) is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * 3)],
+    "ex01.grad_f": [
+        Bug("df/dx and df/dy are swapped: return (df/dx, df/dy) in that order",
+            lambda x, y: grad_f(x, y)[::-1])],
+}
+
 PARTS = [
     Part("ex01.central_difference", "central_difference", 2, central_difference,
-         _central_difference_cases,
+         _central_difference_cases, compare=make_compare(bugs=BUGS["ex01.central_difference"]),
          description="central difference (f(x+h) - f(x-h)) / 2h"),
     Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square, _array_cases,
+         compare=make_compare(bugs=BUGS["ex01.d_sin_of_square"]),
          description="chain rule: d/dx sin(x^2)"),
     Part("ex01.d_exp_tanh", "d_exp_tanh", 2, d_exp_tanh, _array_cases,
+         compare=make_compare(bugs=BUGS["ex01.d_exp_tanh"]),
          description="chain rule, three functions deep: d/dx exp(tanh(3x))"),
     Part("ex01.grad_f", "grad_f", 2, grad_f, _grad_f_cases,
+         compare=make_compare(names=("df/dx", "df/dy"), bugs=BUGS["ex01.grad_f"]),
          description="partial derivatives of f(x, y) = x^2 y + sin(xy)"),
     Part("ex01.derivative_error", "derivative_error", 1, derivative_error,
          _derivative_error_cases, compare=_compare_error,

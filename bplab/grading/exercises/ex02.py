@@ -10,7 +10,10 @@ with ``bp.Value``.
 
 from __future__ import annotations
 
+import math
+
 from ...autograd import Value
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = [
@@ -169,17 +172,42 @@ def _expression_cases(rng):
                  note="backward called twice: grads must be reset first, not doubled")]
 
 
+BUGS = {
+    "ex02.mul": [
+        Bug("the old grads were overwritten: use += so a node used twice gets both "
+            "contributions", lambda a, b, g, start=(0.0, 0.0): (b * g, a * g)),
+        Bug("multiply the local derivative by out.grad (the upstream gradient)",
+            lambda a, b, g, start=(0.0, 0.0): (start[0] + b, start[1] + a))],
+    "ex02.pow": [
+        Bug("the local derivative of a^k is k * a^(k-1), not k * a^k",
+            lambda a, k, g, start=0.0: start + k * a ** k * g)],
+    "ex02.tanh": [
+        Bug("tanh'(a) = 1 - tanh(a)^2 (use out.data), not 1 - a^2",
+            lambda a, g, start=0.0: start + (1 - a * a) * g)],
+    "ex02.exp": [
+        Bug("the grad was overwritten: use +=", lambda a, g, start=0.0: math.exp(a) * g)],
+    "ex02.backward": [
+        Bug("the grads doubled on the second call: set every node's grad to 0 before "
+            "the backward pass", lambda a, b, c, runs=1: tuple(
+                runs * g for g in expression_grads(a, b, c)))],
+}
+
 PARTS = [
     Part("ex02.mul", "mul_grads", 2, mul_grads, _mul_cases,
+         compare=make_compare(names=("a.grad", "b.grad"), bugs=BUGS["ex02.mul"]),
          description="_backward of a * b: a.grad += b * out.grad, b.grad += a * out.grad"),
     Part("ex02.pow", "pow_grads", 2, pow_grads, _pow_cases,
+         compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.pow"]),
          description="_backward of a ** k: a.grad += k a^(k-1) * out.grad"),
     Part("ex02.tanh", "tanh_grads", 1, tanh_grads, _unary_cases,
+         compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.tanh"]),
          description="_backward of tanh(a): a.grad += (1 - tanh(a)^2) * out.grad"),
     Part("ex02.exp", "exp_grads", 1, exp_grads, _unary_cases,
+         compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.exp"]),
          description="_backward of exp(a): a.grad += exp(a) * out.grad"),
     Part("ex02.topo_sort", "topo_order_of", 2, topo_order_of, _topo_cases,
          compare=check_topological, description="topological sort of a computation graph"),
     Part("ex02.backward", "expression_grads", 2, expression_grads, _expression_cases,
+         compare=make_compare(names=("a.grad", "b.grad", "c.grad"), bugs=BUGS["ex02.backward"]),
          description="backward(): reset grads, seed 1, run _backward in reverse order"),
 ]

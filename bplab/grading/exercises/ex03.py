@@ -15,6 +15,7 @@ import numpy as np
 
 from ...data import make_moons
 from ...layers import sigmoid as _stable_sigmoid
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = [
@@ -153,16 +154,36 @@ def _heldout_cases(rng):
     return [LabeledCase((X,), note="1000 fresh moons points", y=y, target=TARGET_ACCURACY)]
 
 
+BUGS = {
+    "ex03.predict_proba": [
+        Bug("the sigmoid is missing: p = sigmoid(X w + b), not X w + b",
+            lambda X, w, b: X @ w + b)],
+    "ex03.bce_loss": [
+        Bug("that is the SUM over the batch: take the mean (divide by N)",
+            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))))],
+    "ex03.logistic_gradients": [
+        Bug("the error is p - y, not y - p (the gradient points uphill)",
+            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)))],
+    "ex03.train_logistic": [
+        Bug("the update must go against the gradient: w = w - lr * dw",
+            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps))],
+}
+
 PARTS = [
     Part("ex03.sigmoid", "sigmoid", 1, sigmoid, _sigmoid_cases,
          description="sigmoid(z) = 1 / (1 + e^-z), stable for large |z|"),
     Part("ex03.predict_proba", "predict_proba", 1, predict_proba, _proba_cases,
+         compare=make_compare(names=("p",), bugs=BUGS["ex03.predict_proba"]),
          description="forward pass: p = sigmoid(X w + b)"),
     Part("ex03.bce_loss", "bce_loss", 2, bce_loss, _loss_cases,
+         compare=make_compare(names=("loss",), bugs=BUGS["ex03.bce_loss"]),
          description="mean binary cross-entropy"),
     Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
-         _gradient_cases, description="dL/dw = X^T (p - y) / N, dL/db = mean(p - y)"),
+         _gradient_cases,
+         compare=make_compare(names=("dw", "db"), bugs=BUGS["ex03.logistic_gradients"]),
+         description="dL/dw = X^T (p - y) / N, dL/db = mean(p - y)"),
     Part("ex03.train_logistic", "train_logistic", 2, train_logistic, _train_cases,
+         compare=make_compare(names=("w", "b"), rtol=1e-5, bugs=BUGS["ex03.train_logistic"]),
          description="gradient descent from w = 0, b = 0"),
     Part("ex03.predict", "predict", 2, _trained_predict, _heldout_cases,
          compare=accuracy_target,

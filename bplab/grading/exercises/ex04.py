@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = [
@@ -157,16 +158,34 @@ def close_dict(student, reference, case: Case, rtol: float = 1e-4) -> tuple[bool
     return True, "every gradient matches"
 
 
+BUGS = {
+    "ex04.forward": [
+        Bug("the activation is missing: H = tanh(X W1 + b1)",
+            lambda X, W1, b1, W2, b2: ((X @ W1 + b1) @ W2 + b2, X @ W1 + b1))],
+    "ex04.hidden_layer": [
+        Bug("the tanh derivative is missing: dZ1 = dH * (1 - H**2) before dW1 = X^T dZ1",
+            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)))],
+    "ex04.backward": [
+        Bug("the gradients are N times too large: the loss is a MEAN over the batch, "
+            "so dL/dY = (Y - Y_true) / N", lambda X, Yt, W1, b1, W2, b2: {
+                k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()})],
+}
+
 PARTS = [
     Part("ex04.forward", "two_layer_forward", 2, two_layer_forward, _forward_cases,
+         compare=make_compare(names=("Y", "H"), bugs=BUGS["ex04.forward"]),
          description="forward: H = tanh(X W1 + b1), Y = H W2 + b2; return (Y, H)"),
     Part("ex04.loss", "half_mse", 1, half_mse, _loss_cases,
+         compare=make_compare(names=("L", "dY")),
          description="L = 1/(2N) sum (Y - Y_true)^2 and dL/dY"),
     Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
+         compare=make_compare(names=("dW2", "db2", "dH")),
          description="output layer: dW2, db2 and dH from dY"),
     Part("ex04.hidden_layer", "hidden_layer_grads", 2, hidden_layer_grads, _hidden_cases,
+         compare=make_compare(names=("dW1", "db1"), bugs=BUGS["ex04.hidden_layer"]),
          description="hidden layer: dW1, db1 from dH through tanh'"),
     Part("ex04.backward", "two_layer_backward", 2, two_layer_backward, _backward_cases,
+         compare=make_compare(bugs=BUGS["ex04.backward"]),
          description="the whole backward pass: all four gradients"),
     Part("ex04.numerical_gradients", "numerical_gradients", 1, numerical_gradients,
          _numeric_cases, compare=close_dict,

@@ -14,6 +14,7 @@ from ...data import make_spirals
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 from .ex03 import LabeledCase, accuracy_target
 
@@ -114,15 +115,33 @@ def _heldout_cases(rng):
     return [LabeledCase((X,), note="1500 fresh spiral points", y=y, target=TARGET_ACCURACY)]
 
 
+BUGS = {
+    "ex05.linear_forward": [
+        Bug("the bias is missing: out = X W + b", lambda X, W, b: X @ W)],
+    "ex05.relu_backward": [
+        Bug("the ReLU mask is missing: multiply dout by (X > 0)", lambda dout, X: dout)],
+    "ex05.softmax_cross_entropy": [
+        Bug("dscores must be averaged over the batch too: (probs - onehot(y)) / N",
+            lambda s, y: (softmax_cross_entropy(s, y)[0],
+                          softmax_cross_entropy(s, y)[1] * s.shape[0]))],
+}
+
 PARTS = [
     Part("ex05.linear_forward", "linear_forward", 1, linear_forward, _forward_cases,
+         compare=make_compare(names=("out",), bugs=BUGS["ex05.linear_forward"]),
          description="Linear forward: X W + b"),
     Part("ex05.linear_backward", "linear_backward", 3, linear_backward, _backward_cases,
+         compare=make_compare(names=("dX", "dW", "db"),
+                              hints={"dW": "dW = X.T @ dout", "dX": "dX = dout @ W.T",
+                                     "db": "db = dout.sum(axis=0)"}),
          description="Linear backward: dX, dW, db"),
     Part("ex05.relu_backward", "relu_backward", 1, relu_backward, _relu_cases,
+         compare=make_compare(names=("dX",), bugs=BUGS["ex05.relu_backward"]),
          description="ReLU backward: pass dout where X > 0"),
     Part("ex05.softmax_cross_entropy", "softmax_cross_entropy", 3, softmax_cross_entropy,
-         _softmax_cases, description="softmax cross-entropy loss and dscores"),
+         _softmax_cases,
+         compare=make_compare(names=("loss", "dscores"), bugs=BUGS["ex05.softmax_cross_entropy"]),
+         description="softmax cross-entropy loss and dscores"),
     Part("ex05.predict", "predict", 2, _trained_predict, _heldout_cases,
          compare=accuracy_target,
          description=f"trained MLP: held-out accuracy >= {TARGET_ACCURACY} on spirals"),

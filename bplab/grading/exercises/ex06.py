@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = [
@@ -106,12 +107,30 @@ def _compare_lr(student, reference, case) -> tuple[bool, str]:
                 "diverges once lr * (largest eigenvalue of A) > 2")
 
 
+def _adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * dw
+    v_new = beta2 * v + (1 - beta2) * dw ** 2
+    return w - lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+BUGS = {
+    "ex06.momentum": [
+        Bug("the velocity must include the learning rate: v = momentum * v - lr * dw",
+            lambda w, dw, v, lr, momentum=0.9: (w + momentum * v - dw, momentum * v - dw))],
+    "ex06.adam": [
+        Bug("the bias correction is missing: divide m by (1 - beta1**t) and v by "
+            "(1 - beta2**t) before the step", _adam_without_correction)],
+}
+
 PARTS = [
     Part("ex06.momentum", "sgd_momentum_update", 2, sgd_momentum_update, _momentum_cases,
+         compare=make_compare(names=("w", "v"), bugs=BUGS["ex06.momentum"]),
          description="one step of SGD with momentum"),
     Part("ex06.adam", "adam_update", 3, adam_update, _adam_cases,
+         compare=make_compare(names=("w", "m", "v"), bugs=BUGS["ex06.adam"]),
          description="one step of Adam with bias correction"),
     Part("ex06.optimize", "optimize_quadratic", 2, optimize_quadratic, _path_cases,
+         compare=make_compare(names=("path",), rtol=1e-5),
          description="run an optimiser for several steps, keeping its state"),
     Part("ex06.max_stable_lr", "max_stable_lr", 1, MAX_STABLE_LR, kind="value",
          compare=_compare_lr, description="the largest learning rate that does not diverge"),

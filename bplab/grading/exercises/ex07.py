@@ -16,6 +16,7 @@ import numpy as np
 from ...data import load_digits
 from ...losses import softmax_cross_entropy
 from ...nn import MLP
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
 __all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
@@ -142,12 +143,32 @@ def _norm_cases(rng):
     return cases
 
 
+def _norms_without_activation_grad(weights, X, dout, activation):
+    f, _ = ACTIVATIONS[activation]
+    inputs, A = [], X
+    for i, W in enumerate(weights):
+        inputs.append(A)
+        A = f(A @ W) if i < len(weights) - 1 else A @ W
+    norms, grad = [], dout
+    for i in range(len(weights) - 1, -1, -1):
+        norms.append(float(np.linalg.norm(inputs[i].T @ grad)))
+        grad = grad @ weights[i].T
+    return norms[::-1]
+
+
+BUGS = {
+    "ex07.gradient_norms": [
+        Bug("the activation's derivative is missing: multiply the gradient by f'(Z) "
+            "when passing back through each activation", _norms_without_activation_grad)],
+}
+
 PARTS = [
     Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
          compare=_compare_init, description="Xavier/Glorot: variance 2 / (fan_in + fan_out)"),
     Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=_compare_init,
          description="He/Kaiming: variance 2 / fan_in"),
     Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
+         compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
          description="per-layer gradient norms of a deep network, by backprop"),
     Part("ex07.diagnosis", "diagnosis", 1, "b", kind="value", compare=_compare_diagnosis,
          description="what goes wrong in the broken network"),

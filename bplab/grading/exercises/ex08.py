@@ -16,6 +16,7 @@ from ...data import load_digits, train_test_split
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
+from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 from .ex03 import LabeledCase, accuracy_target
 
@@ -91,11 +92,23 @@ def _heldout_cases(rng):
                         y=y_held[order], target=TARGET_ACCURACY)]
 
 
+BUGS = {
+    "ex08.confusion_matrix": [
+        Bug("rows and columns are swapped: cm[true, predicted]",
+            lambda y_true, y_pred, C: confusion_matrix(y_pred, y_true, C))],
+    "ex08.per_class_accuracy": [
+        Bug("divide by the row sums (examples of each TRUE class), not the column sums",
+            lambda cm: np.diag(cm) / cm.sum(axis=0))],
+}
+
 PARTS = [
     Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix, _confusion_cases,
+         compare=make_compare(names=("cm",), bugs=BUGS["ex08.confusion_matrix"]),
          description="confusion matrix: rows are true classes, columns predictions"),
     Part("ex08.per_class_accuracy", "per_class_accuracy", 1, per_class_accuracy,
-         _per_class_cases, description="accuracy of each true class from the confusion matrix"),
+         _per_class_cases,
+         compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
+         description="accuracy of each true class from the confusion matrix"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
          compare=accuracy_target,
          description=f"your MLP on the held-out digits: accuracy >= {TARGET_ACCURACY}"),

@@ -1,0 +1,141 @@
+"""The exercise specs (bplab/grading/exercises/exNN.py): every reference passes its own
+cases for several seeds, and known wrong answers fail with the right feedback."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+from bplab.grading.judge import PUBLIC_SEED, call_cases, judge, make_cases
+from bplab.grading.registry import load_parts
+from bplab.grading.wire import dumps
+
+EXERCISES = [f"ex{n:02d}" for n in range(1, 10)]
+PARTS = [part for ex in EXERCISES for part in load_parts(ex)]
+SEEDS = (PUBLIC_SEED, 1, 123456789)
+
+
+def _module(part):
+    return importlib.import_module(f"bplab.grading.exercises.{part.id.split('.')[0]}")
+
+
+def _verdict(part, obj, seed):
+    cases = make_cases(part, seed)
+    return judge(part, cases, call_cases(obj, part.kind, cases), len(cases))
+
+
+def _wrong_answers() -> dict:
+    """Typical mistakes for parts whose module lists no ``Bug`` (or one more besides)."""
+    from bplab.grading.exercises import ex01, ex02, ex03, ex04, ex05, ex06, ex07
+
+    def abs_error(f, df, x, h=1e-5):
+        return abs(df(x) - (f(x + h) - f(x - h)) / (2 * h))
+
+    def optimize_without_momentum(A, w0, method, lr, num_steps):
+        return ex06.optimize_quadratic(A, w0, "sgd", lr, num_steps)
+
+    return {
+        "ex01.derivative_error": [abs_error],
+        "ex02.topo_sort": [lambda children, root: ex02.topo_order_of(children, root)[::-1]],
+        "ex03.sigmoid": [lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500)))],
+        "ex03.predict": [lambda X: np.zeros(len(X), dtype=int),
+                         lambda X: X[:, 0] * 0.3],
+        "ex04.loss": [lambda Y, T: (float(0.5 * np.sum((Y - T) ** 2)), Y - T)],
+        "ex04.output_layer": [lambda dY, H, W2: (dY.T @ H, dY.sum(axis=0), dY @ W2.T)],
+        "ex04.numerical_gradients": [lambda *args, h=1e-5: {
+            k: 2 * v for k, v in ex04.two_layer_backward(*args).items()}],
+        "ex05.linear_backward": [lambda dout, X, W: (dout @ W.T, dout.T @ X, dout.sum(axis=0)),
+                                 lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.sum(axis=1))],
+        "ex05.predict": [lambda X: (X[:, 0] > 0).astype(int)],
+        "ex06.optimize": [optimize_without_momentum],
+        "ex06.max_stable_lr": [1.0 / np.linalg.eigvalsh(ex06.A_BOWL).max()],
+        "ex07.xavier_init": [ex07.he_init, lambda i, o, rng: np.full((i, o), 0.05)],
+        "ex07.he_init": [ex07.xavier_init],
+        "ex07.diagnosis": ["a", "e"],
+        "ex07.fix": [ex07.BROKEN, {"activation": "relu", "init": "large"}, {"init": "he"}],
+        "ex08.predict": [lambda X: np.full(len(X), 3)],
+        "ex01.central_difference": [lambda f, x, h=1e-5: ex01.d_cubic(x)],
+        "ex03.bce_loss": [lambda p, y: float(-np.mean(np.log(p)))],
+        "ex05.softmax_cross_entropy": [lambda s, y: ex05.softmax_cross_entropy(s, y)[::-1]],
+        "ex02.mul": [lambda a, b, g, start=(0.0, 0.0): ex02.mul_grads(b, a, g, start)],
+        "ex03.logistic_gradients": [lambda X, y, w, b: ex03.logistic_gradients(X, y, w, b)[0]],
+    }
+
+
+WRONG = _wrong_answers()
+
+
+def test_there_are_enough_graded_parts():
+    assert len(PARTS) >= 30
+    assert len({p.id for p in PARTS}) == len(PARTS)
+    for ex in EXERCISES:
+        names = [p.name for p in load_parts(ex)]
+        assert len(names) == len(set(names)), f"{ex}: two parts share a name"
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.id)
+def test_reference_passes_its_own_cases(part):
+    reference = part.reference
+    for seed in SEEDS:
+        verdict = _verdict(part, reference, seed)
+        assert verdict.passed, f"{part.id}, seed {seed}: {verdict.message}"
+
+
+@pytest.mark.parametrize("part", [p for p in PARTS if p.kind == "function"], ids=lambda p: p.id)
+def test_cases_change_with_the_seed(part):
+    public = dumps([(c.args, c.kwargs) for c in make_cases(part, PUBLIC_SEED)])
+    again = dumps([(c.args, c.kwargs) for c in make_cases(part, PUBLIC_SEED)])
+    hidden = dumps([(c.args, c.kwargs) for c in make_cases(part, 987654321)])
+    assert public == again, "cases must be a function of the seed"
+    assert public != hidden, "hidden cases must differ from the public ones"
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.id)
+def test_a_typical_wrong_answer_fails(part):
+    bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
+    extra = WRONG.get(part.id, [])
+    if part.id.startswith("ex09."):
+        extra = [letter for letter in "abcd" if letter != part.reference]
+    assert bugs or extra, f"{part.id}: no wrong answer is tested"
+    for bug in bugs:
+        verdict = _verdict(part, bug.fn, PUBLIC_SEED)
+        assert not verdict.passed, f"{part.id}: the bug '{bug.message}' passed"
+        assert bug.message in verdict.message, f"{part.id}: diagnosis was {verdict.message!r}"
+    for wrong in extra:
+        verdict = _verdict(part, wrong, PUBLIC_SEED)
+        assert not verdict.passed, f"{part.id}: wrong answer {wrong!r} passed"
+        assert verdict.message, f"{part.id}: a failure must say why"
+
+
+def test_linear_backward_transpose_is_named():
+    part = next(p for p in PARTS if p.id == "ex05.linear_backward")
+    verdict = _verdict(part, WRONG["ex05.linear_backward"][0], PUBLIC_SEED)
+    assert "dW looks transposed" in verdict.message
+
+
+def test_not_implemented_is_reported():
+    part = next(p for p in PARTS if p.id == "ex05.relu_backward")
+
+    def stub(dout, X):
+        raise NotImplementedError()
+    assert _verdict(part, stub, PUBLIC_SEED).status == "not implemented"
+
+
+def test_quiz_questions_are_well_formed():
+    from bplab.grading.exercises.ex09 import QUESTIONS
+    answers = [q.answer for q in QUESTIONS]
+    assert all(len(q.options) == 4 for q in QUESTIONS)
+    assert set(answers) <= set("abcd") and len(set(answers)) >= 3  # not always the same letter
+
+
+def test_digits_held_out_rows_are_not_in_the_development_set():
+    from bplab.grading.exercises import ex08
+    X_dev, _ = ex08.load_development_set()
+    (case,) = make_cases(next(p for p in PARTS if p.id == "ex08.predict"), PUBLIC_SEED)
+    X_held = case.args[0]
+    assert len(X_dev) + len(X_held) == 1797
+    dev_rows = {row.tobytes() for row in X_dev}
+    # the digits set has a few duplicate images; almost no held-out row may be a dev row
+    assert sum(row.tobytes() in dev_rows for row in X_held) <= 5
