@@ -256,10 +256,11 @@ def plot_gradient_descent_1d(f: Callable, dfdx: Callable, x0: float, lr: float,
     xs = np.linspace(xlim[0], xlim[1], 300)
     ax.plot(xs, f(xs), color="gray")
     ax.plot(path, f(path), "o-", color="tab:red", ms=4)
-    ax.plot(path[:1], f(path[:1]), "ks", label="start")
+    ax.plot(path[:1], f(path[:1]), "ks")
+    ax.annotate("start", (path[0], float(f(path[:1])[0])), textcoords="offset points",
+                xytext=(6, -12))
     ax.set(xlabel="w", ylabel="loss", xlim=xlim, title=f"lr = {lr:g}, {steps} steps")
     ax.set_ylim(bottom=min(0.0, float(f(xs).min())), top=float(f(xs).max()))
-    ax.legend()
     return ax
 
 
@@ -284,10 +285,14 @@ def plot_logistic_boundary(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray
                          np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200))
     z = np.clip(gx * w[0] + gy * w[1] + b, -50, 50)
     probs = 1.0 / (1.0 + np.exp(-z))
-    cf = ax.contourf(gx, gy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.5)
+    cf = ax.contourf(gx, gy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
     ax.contour(gx, gy, probs, levels=[0.5], colors="black")
     ax.figure.colorbar(cf, ax=ax, label="P(y = 1)")
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", edgecolors="black", s=18)
+    y = np.asarray(y)
+    for label, color in ((0, "tab:blue"), (1, "tab:red")):
+        ax.scatter(X[y == label, 0], X[y == label, 1], color=color, edgecolors="white",
+                   s=28, label=f"y = {label}")
+    ax.legend(loc="lower left", fontsize=8)
     ax.set(xlabel="x1", ylabel="x2", title="One neuron: a straight decision boundary")
     return ax
 
