@@ -16,10 +16,11 @@ ipywidgets is imported inside the functions, so ``import bplab`` stays light.
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 
-__all__ = ["backprop_stepper", "lr_explorer", "quiz"]
+__all__ = ["backprop_stepper", "gradient_flow_lab", "lr_explorer", "playground", "quiz"]
 
 
 class Lab:
@@ -47,12 +48,16 @@ def render_png(fig, dpi: float = 80) -> bytes:
     return buffer.getvalue()
 
 
-def new_figure(width: float, height: float):
-    """A matplotlib Figure outside pyplot: never auto-shown, never leaks between cells."""
+def new_figure(width: float, height: float, layout: str | None = "constrained"):
+    """A matplotlib Figure outside pyplot: never auto-shown, never leaks between cells.
+
+    The live labs pass ``layout=None`` and place their axes once: a layout engine
+    re-measures every text on every redraw, which doubles the time of a slider change.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -352,3 +357,406 @@ def lr_explorer(lr: float = 0.1, steps: int = 25) -> LRExplorer:
         Displays as its widget; ``.lr.value = x`` redraws; ``.verdicts`` names the regimes.
     """
     return LRExplorer(lr, steps)
+
+
+# ---- shared by the training labs ----------------------------------------------------------
+def _fit_quietly(*args, **kwargs):
+    """``bp.fit`` with its DivergenceWarning silenced: the labs show History.message instead."""
+    from .train import DivergenceWarning, fit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        return fit(*args, **kwargs)
+
+
+def layer_grad_norms(model, X: np.ndarray, y: np.ndarray) -> list[float]:
+    """||dL/dW|| of each Linear layer (first first) for one full-batch backward pass.
+
+    X : (N, D), y : (N,). Nothing is updated; a model that overflows gives nan, silently.
+    """
+    from .losses import softmax_cross_entropy
+
+    with np.errstate(all="ignore"):
+        _, dscores = softmax_cross_entropy(model.forward(X), y)
+        model.backward(dscores, input_grad=False)
+        return [float(np.sqrt(np.sum(layer.grads["W"] ** 2)))
+                for _, layer in model.linear_layers()]
+
+
+def _message_artist(ax):
+    """An empty, hidden text box in the middle of ``ax``, for messages set later."""
+    return ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", wrap=True,
+                   fontsize="small", color="#b00020", zorder=10, visible=False,
+                   bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#b00020",
+                         "alpha": 0.9})
+
+
+def _slider_style() -> dict:
+    return {"description_width": "initial"}
+
+
+def _log_ylim(ax, values, floor: float = 1e-12) -> None:
+    """Fit a log y-axis to the finite positive ``values``, with some room."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    low, high = (values.min(), values.max()) if values.size else (1e-3, 1.0)
+    low = max(low, floor)
+    ax.set_ylim(low / 3.0, max(high, low * 10) * 3.0)
+
+
+# ---- playground ---------------------------------------------------------------------------
+MAX_DEPTH = 8  # hidden layers; the gradient views keep MAX_DEPTH + 1 bars ready
+
+
+class Playground(Lab):
+    """TensorFlow Playground in a notebook; see ``playground``."""
+
+    def __init__(self, n: int = 200, train_epochs: int = 30, resolution: int = 50,
+                 rng: int = 0):
+        import ipywidgets as W
+
+        self.n, self.train_epochs, self.resolution, self.seed = n, train_epochs, resolution, rng
+        self._build_controls()
+        self._build_figure()
+        self.message = ""
+        self.image = W.Image(format="png")
+        self.widget = self._layout()
+        self.on_data_change()
+
+    # -- construction --------------------------------------------------------------------
+    def _build_controls(self) -> None:
+        import ipywidgets as W
+
+        st, lay = _slider_style(), W.Layout(width="300px")
+        self.dataset = W.Dropdown(options=["moons", "spirals", "xor", "circles"],
+                                  description="dataset", style=st, layout=lay)
+        self.noise = W.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise",
+                                   continuous_update=False, style=st, layout=lay)
+        self.lr = W.FloatLogSlider(value=0.03, base=10, min=-4, max=1, step=0.1,
+                                   description="learning rate", readout_format=".1e",
+                                   continuous_update=False, style=st, layout=lay)
+        self.depth = W.IntSlider(value=2, min=1, max=MAX_DEPTH, description="hidden layers",
+                                 continuous_update=False, style=st, layout=lay)
+        self.width = W.IntSlider(value=8, min=1, max=32, description="width",
+                                 continuous_update=False, style=st, layout=lay)
+        self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="tanh",
+                                     description="activation", style=st, layout=lay)
+        self.init = W.Dropdown(options=["zeros", "small", "xavier", "he"], value="xavier",
+                               description="init", style=st, layout=lay)
+        self.optimizer_name = W.Dropdown(options=["sgd", "momentum", "adam"], value="adam",
+                                         description="optimizer", style=st, layout=lay)
+        self.batch_size = W.IntSlider(value=16, min=1, max=64, description="batch size",
+                                      continuous_update=False, style=st, layout=lay)
+        self.train_button = W.Button(description="Train", button_style="success", icon="play")
+        self.step_button = W.Button(description="Step", icon="step-forward")
+        self.reset_button = W.Button(description="Reset", icon="refresh")
+        self.readout = W.HTML()
+        for control in (self.dataset, self.noise):
+            control.observe(lambda _: self.on_data_change(), names="value")
+        for control in (self.lr, self.depth, self.width, self.activation, self.init,
+                        self.optimizer_name):
+            control.observe(lambda _: self.reset(), names="value")
+        self.train_button.on_click(lambda _: self.train())
+        self.step_button.on_click(lambda _: self.train(epochs=1))
+        self.reset_button.on_click(lambda _: self.reset())
+
+    def _layout(self):
+        import ipywidgets as W
+
+        data = W.VBox([W.HTML("<b>Data</b>"), self.dataset, self.noise, self.batch_size])
+        net = W.VBox([W.HTML("<b>Network</b>"), self.depth, self.width, self.activation,
+                      self.init])
+        train = W.VBox([W.HTML("<b>Training</b>"), self.lr, self.optimizer_name,
+                        W.HBox([self.train_button, self.step_button, self.reset_button])])
+        return W.VBox([W.HBox([data, net, train]), self.readout, self.image])
+
+    def _build_figure(self) -> None:
+        from .viz.training import CLASS_COLORS
+
+        self.fig = new_figure(11.0, 3.4, layout=None)
+        self.ax_loss, self.ax_boundary, self.ax_grads = self.fig.subplots(1, 3)
+        self.fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.91, wspace=0.28)
+        ax = self.ax_loss
+        (self.train_line,) = ax.plot([], [], lw=1.0, color="C0", label="train")
+        (self.val_line,) = ax.plot([], [], "o-", ms=3, lw=1.5, color="C3", label="validation")
+        ax.set(yscale="log", xlabel="step", ylabel="loss", title="Loss")
+        ax.legend(loc="upper right", fontsize="small")
+        self.message_text = _message_artist(ax)
+        self.grads_text = _message_artist(self.ax_grads)
+        self.boundary_image = self.ax_boundary.imshow(
+            np.ones((2, 2, 3)), origin="lower", aspect="auto", interpolation="bilinear")
+        self.points = self.ax_boundary.scatter(np.zeros(1), np.zeros(1), s=12,
+                                               c=CLASS_COLORS[:1], edgecolors="white",
+                                               linewidths=0.5)
+        self.ax_boundary.set(title="Decision boundary", xlabel="x1", ylabel="x2")
+        self.grad_bars = self.ax_grads.bar(np.arange(MAX_DEPTH + 1), np.ones(MAX_DEPTH + 1),
+                                           color="C0")
+        self.ax_grads.set(yscale="log", title="Gradient norm per layer", ylabel="||dL/dW||",
+                          xlabel="layer (input → output)")
+
+    # -- callbacks -----------------------------------------------------------------------
+    def on_data_change(self) -> None:
+        """New data set or noise: regenerate the points, then reset the network."""
+        from .data import make_dataset, train_test_split
+        from .viz.training import boundary_grid, point_colors
+
+        X, y = make_dataset(self.dataset.value, self.n, self.noise.value, rng=self.seed)
+        self.X, self.X_val, self.y, self.y_val = train_test_split(X, y, 0.3, rng=self.seed)
+        self.grid, extent = boundary_grid(X, self.resolution)
+        self.points.set_offsets(self.X)
+        self.points.set_facecolor(point_colors(self.y))
+        self.boundary_image.set_extent(extent)
+        self.ax_boundary.set(xlim=extent[:2], ylim=extent[2:])
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh network from the controls (as TF Playground does on any change)."""
+        from .nn import MLP
+        from .optim import get_optimizer
+        from .train import History
+
+        classes = int(self.y.max()) + 1
+        sizes = [2] + [self.width.value] * self.depth.value + [classes]
+        self.model = MLP(sizes, self.activation.value, self.init.value, rng=self.seed)
+        self.optimizer = get_optimizer(self.optimizer_name.value, self.lr.value)
+        self.history = History(layer_names=[f"layer {k + 1}" for k in range(len(sizes) - 1)])
+        self.shuffle = np.random.default_rng(self.seed)
+        self.grad_norms = layer_grad_norms(self.model, self.X, self.y)
+        self.message = ""
+        self.redraw()
+
+    def train(self, epochs: int | None = None) -> None:
+        """Train ``epochs`` more epochs (default ``train_epochs``), redrawing after each."""
+        if self.history.diverged_at is not None:
+            self.message = "This run diverged. Press Reset, or lower the learning rate."
+            self.redraw()
+            return
+        for _ in range(epochs or self.train_epochs):
+            _fit_quietly(self.model, self.X, self.y, optimizer=self.optimizer, epochs=1,
+                         batch_size=min(self.batch_size.value, len(self.y)),
+                         val=(self.X_val, self.y_val), rng=self.shuffle,
+                         history=self.history)
+            if self.history.grad_norms:
+                self.grad_norms = self.history.grad_norms[-1]
+            if self.history.diverged_at is not None:
+                self.message = self.history.message  # shown on the plot, not raised
+            self.redraw()
+            if self.message:
+                break
+
+    # -- drawing -------------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Update the three views' artists in place, then the image and the readout."""
+        from .viz.training import GRAD_FLOOR, boundary_rgb, loss_series, wrap_message
+
+        steps, loss, val_steps, val = loss_series(self.history)
+        self.train_line.set_data(steps, loss)
+        self.val_line.set_data(val_steps, val)
+        self.ax_loss.set_xlim(0, max(len(loss), 1) + 1)
+        _log_ylim(self.ax_loss, np.r_[loss, val])
+        self.boundary_image.set_data(boundary_rgb(self.model, self.grid, self.resolution))
+        norms = np.asarray(self.grad_norms, dtype=np.float64)
+        for k, bar in enumerate(self.grad_bars):
+            bar.set_visible(k < len(norms))
+            bar.set_height(max(norms[k], GRAD_FLOOR) if k < len(norms) else GRAD_FLOOR)
+        self.ax_grads.set_xticks(np.arange(len(norms)), [str(k + 1) for k in range(len(norms))])
+        self.ax_grads.set_xlim(-0.6, len(norms) - 0.4)
+        _log_ylim(self.ax_grads, norms)
+        self.grads_text.set_text("Every gradient is 0:\nnothing can learn\n(dead ReLUs, or zero init)" if np.all(norms == 0) else "")
+        self.grads_text.set_visible(bool(self.grads_text.get_text()))
+        self.message_text.set_text(wrap_message(self.message, 40))
+        self.message_text.set_visible(bool(self.message))
+        self.readout.value = self._readout_html()
+        _show(self.image, self.fig)
+
+    def _readout_html(self) -> str:
+        h = self.history
+        network = (f"network {self.model.sizes}, {self.activation.value}, {self.init.value} "
+                   f"init, {self.optimizer_name.value} lr={self.lr.value:.1e}")
+        parts = [network, f"epoch {h.epochs}, step {len(h.loss)}"]
+        if h.loss:
+            parts.append(f"train loss {h.loss[-1]:.3f}")
+        if h.val_loss:
+            parts.append(f"val loss {h.val_loss[-1]:.3f}, val acc {h.val_acc[-1]:.2f}")
+        return " &nbsp;|&nbsp; ".join(parts)
+
+
+def playground(n: int = 200, train_epochs: int = 30, resolution: int = 50,
+               rng: int = 0) -> Playground:
+    """TensorFlow Playground inside the notebook: train a small MLP on 2-D data and watch.
+
+    Controls: dataset, noise, learning rate (1e-4 to 10, log scale), hidden layers (1 to
+    8), width, activation, init, optimizer, batch size; Train (``train_epochs`` epochs),
+    Step (one epoch) and Reset. Three views update in place while training: the train
+    and validation loss, the decision boundary and the per-layer gradient norms. Any
+    change to the network or the data builds a fresh network (no training yet). A run
+    that diverges stops and says why on the loss plot.
+
+    Parameters
+    ----------
+    n : int, default 200
+        Points in the data set (70 % train, 30 % validation).
+    train_epochs : int, default 30
+        Epochs one press of Train runs.
+    resolution : int, default 50
+        Grid points per axis of the decision-boundary image.
+    rng : int, default 0
+        Seed of the data, the initial weights and the batch order.
+
+    Returns
+    -------
+    Playground
+        Displays as its widget. Tests and curious learners can reach ``.model``,
+        ``.history``, the controls (``.lr``, ``.depth`` ...), ``.train()``,
+        ``.reset()`` and the artists (``.train_line``, ``.grad_bars`` ...).
+    """
+    return Playground(n, train_epochs, resolution, rng)
+
+
+# ---- gradient-flow lab --------------------------------------------------------------------
+def flow_verdict(norms: np.ndarray) -> str:
+    """Name what one step's per-layer gradient norms (L,) show, first layer first."""
+    norms = np.asarray(norms, dtype=np.float64)
+    if not np.all(np.isfinite(norms)):
+        return "exploding: the gradients overflowed"
+    first, last = norms[0], norms[-1]
+    if np.all(norms[:-1] == 0):
+        return "zero: every layer but the last gets no gradient (symmetry is never broken)"
+    if last > 0 and first / last < 1e-2:
+        return f"vanishing: the first layer's gradient is {first / last:.1e} x the last one's"
+    if norms.max() > 1e2 or (last > 0 and first / last > 1e2):
+        return f"exploding: gradients reach {norms.max():.1e} (first/last = {first / last:.1e})"
+    return "healthy: every layer gets a gradient of a similar size"
+
+
+class GradientFlowLab(Lab):
+    """Per-layer gradient norms for depth x activation x init; see ``gradient_flow_lab``."""
+
+    def __init__(self, steps: int = 60, width: int = 16, lr: float = 0.1, rng: int = 0):
+        import ipywidgets as W
+
+        from .data import make_moons
+
+        self.num_steps, self.width, self.lr, self.seed = steps, width, lr, rng
+        self.X, self.y = make_moons(200, noise=0.1, rng=rng)
+        st = _slider_style()
+        self.depth = W.IntSlider(value=6, min=1, max=MAX_DEPTH, description="hidden layers",
+                                 continuous_update=False, style=st)
+        self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="sigmoid",
+                                     description="activation", style=st)
+        self.init = W.Dropdown(options=["zeros", "small", "large", "xavier", "he"],
+                               value="xavier", description="init", style=st)
+        self.step = W.IntSlider(value=0, min=0, max=steps - 1, description="bars at step",
+                                continuous_update=False, style=st)
+        for control in (self.depth, self.activation, self.init):
+            control.observe(lambda _: self.run(), names="value")
+        self.step.observe(lambda _: self.show_step(), names="value")
+        self.readout = W.HTML()
+        self.image = W.Image(format="png")
+        self._build_figure()
+        self.widget = W.VBox([W.HBox([self.depth, self.activation, self.init]), self.step,
+                              self.readout, self.image])
+        self.run()
+
+    def _build_figure(self) -> None:
+        import matplotlib as mpl
+
+        self.fig = new_figure(10.0, 3.4, layout=None)
+        self.ax_bars, self.ax_heat = self.fig.subplots(1, 2, width_ratios=[1, 1.5])
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.9, wspace=0.25)
+        self.bars = self.ax_bars.bar(np.arange(MAX_DEPTH + 1), np.ones(MAX_DEPTH + 1),
+                                     color="C0")
+        self.ax_bars.set(yscale="log", ylim=(1e-10, 1e4), ylabel="||dL/dW||",
+                         xlabel="layer (input → output)")
+        cmap = mpl.colormaps["viridis"].with_extremes(bad="0.85")
+        self.heat = self.ax_heat.imshow(np.zeros((2, 2)), aspect="auto", cmap=cmap, vmin=-8,
+                                        vmax=2, interpolation="nearest")
+        self.fig.colorbar(self.heat, ax=self.ax_heat, label="log10 ||dL/dW||", pad=0.02)
+        self.marker = self.ax_heat.axvline(1, color="white", lw=1, ls="--")
+        self.ax_heat.set(xlabel="step", ylabel="layer", title="Gradient norms over training")
+        self.message_text = _message_artist(self.ax_heat)
+
+    def run(self) -> None:
+        """Build the network from the controls, train ``steps`` SGD steps, redraw."""
+        from .nn import MLP
+        from .optim import SGD
+
+        sizes = [2] + [self.width] * self.depth.value + [2]
+        self.model = MLP(sizes, self.activation.value, self.init.value, rng=self.seed)
+        self.history = _fit_quietly(
+            self.model, self.X, self.y, optimizer=SGD(self.lr), batch_size=32,
+            epochs=-(-self.num_steps // 7), rng=self.seed,
+            callback=lambda h: len(h.loss) >= self.num_steps)
+        self.norms = np.full((self.num_steps, len(sizes) - 1), np.nan)
+        done = np.asarray(self.history.grad_norms, dtype=np.float64).reshape(-1, len(sizes) - 1)
+        self.norms[:len(done)] = done
+        self.message_text.set_text(wrap_message_text(self.history.message))
+        self.message_text.set_visible(bool(self.history.message))
+        layers = len(sizes) - 1
+        self.heat.set_data(np.ma.masked_invalid(_log10_norms(self.norms).T))
+        self.heat.set_extent((0.5, self.num_steps + 0.5, layers + 0.5, 0.5))
+        self.ax_heat.set_yticks(np.arange(1, layers + 1))
+        self.show_step()
+
+    def show_step(self) -> None:
+        """Bars for the step chosen by the ``step`` slider; redraw the image."""
+        from .viz.training import GRAD_FLOOR
+
+        k = self.step.value
+        norms, layers = self.norms[k], self.norms.shape[1]
+        for j, bar in enumerate(self.bars):
+            bar.set_visible(j < layers)
+            value = norms[j] if j < layers and np.isfinite(norms[j]) else GRAD_FLOOR
+            bar.set_height(max(value, GRAD_FLOOR))
+        self.ax_bars.set_xticks(np.arange(layers), [str(j + 1) for j in range(layers)])
+        self.ax_bars.set_xlim(-0.6, layers - 0.4)
+        self.ax_bars.set_title(f"Gradient norm per layer, step {k}")
+        self.marker.set_xdata([k + 1, k + 1])
+        first = self.norms[0]
+        self.verdict = flow_verdict(first[np.isfinite(first)] if np.any(np.isfinite(first))
+                                    else first)
+        self.readout.value = (f"{self.depth.value} hidden layers, {self.activation.value}, "
+                              f"{self.init.value} init: <b>{self.verdict}</b>")
+        _show(self.image, self.fig)
+
+
+def _log10_norms(norms: np.ndarray) -> np.ndarray:
+    """log10 of norms (S, L); nan (steps not reached) stays nan, zeros go to the floor."""
+    from .viz.training import GRAD_FLOOR
+
+    with np.errstate(all="ignore"):
+        return np.where(np.isnan(norms), np.nan, np.log10(np.maximum(norms, GRAD_FLOOR)))
+
+
+def wrap_message_text(message: str) -> str:
+    from .viz.training import wrap_message
+
+    return wrap_message(message, 60)
+
+
+def gradient_flow_lab(steps: int = 60, width: int = 16, lr: float = 0.1,
+                      rng: int = 0) -> GradientFlowLab:
+    """Choose depth x activation x init; see every layer's gradient norm, now and over training.
+
+    Left: ||dL/dW|| per layer at one step (a slider picks the step). Right: a heatmap of
+    log10 norms, layers x steps, for ``steps`` steps of SGD on the moons. The colour scale
+    is fixed, so vanishing (sigmoid, 8 layers, small init: dark rows near the input) and
+    exploding gradients (large init: bright rows) are visible at a glance. A run that
+    diverges stops; its steps past that point are grey and the message is on the plot.
+
+    Parameters
+    ----------
+    steps : int, default 60
+    width : int, default 16
+        Units per hidden layer.
+    lr : float, default 0.1
+        Plain SGD's learning rate.
+    rng : int, default 0
+
+    Returns
+    -------
+    GradientFlowLab
+        Displays as its widget; ``.depth``, ``.activation``, ``.init``, ``.step``,
+        ``.norms`` (steps, layers), ``.verdict``, ``.run()``, ``.show_step()``.
+    """
+    return GradientFlowLab(steps, width, lr, rng)

@@ -150,3 +150,133 @@ def test_lr_explorer_steps_slider_lengthens_the_path():
     lab.steps.value = 40
     assert len(lab.lines["2d"].get_xdata()) == 41
     assert lab.verdicts["2d"] in ("good", "too small")
+
+
+# ---- playground -------------------------------------------------------------------------
+@pytest.fixture
+def pg():
+    return bp.widgets.playground(n=120, train_epochs=3, resolution=20)
+
+
+def test_playground_starts_untrained_with_views_drawn(pg):
+    assert pg.history.loss == [] and pg.model.sizes == [2, 8, 8, 2]
+    assert pg.image.value[:4] == b"\x89PNG"
+    assert sum(bar.get_visible() for bar in pg.grad_bars) == 3
+    np.testing.assert_allclose([b.get_height() for b in pg.grad_bars[:3]], pg.grad_norms)
+    assert len(pg.points.get_offsets()) == len(pg.y) == 84  # 70 % of 120
+
+
+def test_playground_depth_slider_rebuilds_the_network_and_the_plot(pg):
+    before_png = pg.image.value
+    pg.depth.value = 5
+    assert pg.model.sizes == [2, 8, 8, 8, 8, 8, 2]
+    assert sum(bar.get_visible() for bar in pg.grad_bars) == 6
+    assert [t.get_text() for t in pg.ax_grads.get_xticklabels()] == list("123456")
+    assert pg.image.value != before_png and "[2, 8, 8, 8, 8, 8, 2]" in pg.readout.value
+
+
+def test_playground_lr_and_optimizer_reach_the_optimizer(pg):
+    pg.optimizer_name.value = "momentum"
+    pg.lr.value = 0.5
+    assert isinstance(pg.optimizer, bp.SGD) and pg.optimizer.momentum == 0.9
+    assert pg.optimizer.lr == pytest.approx(0.5) and "lr=5.0e-01" in pg.readout.value
+
+
+def test_playground_train_updates_every_view_in_place(pg):
+    line, image, bars = pg.train_line, pg.boundary_image, pg.grad_bars
+    before = image.get_array().copy()
+    pg.train()
+    assert len(pg.history.loss) == 3 * 6 and len(pg.history.val_loss) == 3  # 84 / 16 -> 6
+    assert pg.train_line is line and pg.boundary_image is image and pg.grad_bars is bars
+    np.testing.assert_allclose(line.get_ydata(), pg.history.loss)
+    np.testing.assert_allclose(pg.val_line.get_ydata(), pg.history.val_loss)
+    assert not np.allclose(image.get_array(), before)
+    np.testing.assert_allclose([b.get_height() for b in bars[:3]], pg.history.grad_norms[-1])
+    assert "val acc" in pg.readout.value
+
+
+def test_playground_step_continues_the_same_history(pg):
+    pg.step_button.click()
+    pg.step_button.click()
+    assert pg.history.epochs == 2 and len(pg.history.loss) == 12
+    pg.reset_button.click()
+    assert pg.history.loss == []
+
+
+def test_playground_learns_the_moons():
+    lab = bp.widgets.playground(resolution=10)  # the default sizes a learner starts with
+    lab.train()
+    assert lab.history.val_acc[-1] >= 0.9
+
+
+def test_playground_dataset_change_brings_new_points_and_classes(pg):
+    pg.dataset.value = "spirals"
+    assert pg.model.sizes[-1] == 3 and set(np.unique(pg.y)) == {0, 1, 2}
+    np.testing.assert_allclose(pg.points.get_offsets(), pg.X)
+    old = pg.X.copy()
+    pg.noise.value = 0.3
+    assert not np.allclose(pg.X, old)
+
+
+def test_playground_divergence_is_a_message_on_the_plot(pg):
+    pg.activation.value = "relu"
+    pg.lr.value = 10.0
+    pg.train()  # must not raise (warnings are errors in this test run)
+    assert pg.history.diverged_at is not None
+    assert pg.message_text.get_visible() and "diverged" in pg.message_text.get_text()
+    assert np.all(np.isfinite(pg.train_line.get_ydata()))
+    pg.train()
+    assert "Press Reset" in pg.message
+    pg.lr.value = 0.01
+    assert pg.message == "" and not pg.message_text.get_visible()
+
+
+def test_playground_dead_network_says_so(pg):
+    pg.init.value = "zeros"
+    pg.activation.value = "relu"
+    assert np.all(np.asarray(pg.grad_norms) == 0)
+    assert "Every gradient is 0" in pg.grads_text.get_text()
+
+
+# ---- gradient-flow lab ------------------------------------------------------------------
+@pytest.fixture
+def gf():
+    return bp.widgets.gradient_flow_lab(steps=20)
+
+
+def test_gradient_flow_sigmoid_deep_small_init_vanishes(gf):
+    gf.depth.value, gf.activation.value, gf.init.value = 8, "sigmoid", "small"
+    assert gf.norms.shape == (20, 9)
+    assert gf.verdict.startswith("vanishing")
+    assert gf.norms[0, 0] < 1e-8 * gf.norms[0, -1]
+    heat = gf.heat.get_array()
+    assert heat.shape == (9, 20) and heat[0, 0] < heat[-1, 0] - 8
+
+
+def test_gradient_flow_he_relu_is_healthy_and_large_init_explodes(gf):
+    gf.depth.value, gf.activation.value, gf.init.value = 8, "relu", "he"
+    assert gf.verdict.startswith("healthy")
+    gf.init.value = "large"
+    assert gf.verdict.startswith("exploding")
+    assert gf.history.diverged_at is not None and gf.message_text.get_visible()
+    assert np.isnan(gf.norms[-1]).all()  # steps never taken stay empty (grey)
+
+
+def test_gradient_flow_zero_init_has_no_gradient_below_the_top(gf):
+    gf.init.value = "zeros"
+    assert gf.verdict.startswith("zero")
+
+
+def test_gradient_flow_step_slider_moves_the_bars_only(gf):
+    model, png = gf.model, gf.image.value
+    gf.step.value = 10
+    assert gf.model is model and gf.image.value != png
+    heights = [b.get_height() for b in gf.bars[:gf.norms.shape[1]]]
+    np.testing.assert_allclose(heights, gf.norms[10])
+    assert list(gf.marker.get_xdata()) == [11, 11]
+
+
+def test_gradient_flow_depth_slider_changes_the_rows(gf):
+    gf.depth.value = 2
+    assert gf.heat.get_array().shape == (3, 20)
+    assert sum(b.get_visible() for b in gf.bars) == 3
