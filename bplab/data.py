@@ -12,7 +12,7 @@ import numpy as np
 from ._rng import as_rng
 
 __all__ = ["make_moons", "make_spirals", "make_xor", "make_circles", "load_digits",
-           "train_test_split", "batches", "DATASETS", "make_dataset"]
+           "train_test_split", "standardize", "batches", "DATASETS", "make_dataset"]
 
 
 def _check_n(n: int, noise: float, where: str) -> None:
@@ -131,6 +131,27 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0
     is_test[test] = True
     train_idx, test_idx = gen.permutation(np.flatnonzero(~is_test)), gen.permutation(test)
     return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
+
+
+def standardize(X_train: np.ndarray, *others: np.ndarray, eps: float = 0.1):
+    """Shift and scale every feature by the TRAINING set's mean and std.
+
+    X_train : (N, D); others : (M, D) each, e.g. X_test. Returns the arrays in the same
+    order, standardized with the training statistics only (the test set must not leak
+    into training). ``eps`` is added to the std so constant pixels do not divide by 0.
+    """
+    X_train = np.asarray(X_train, dtype=np.float64)
+    if X_train.ndim != 2:
+        raise ValueError(f"standardize: X_train has shape {X_train.shape}, expected (N, D)")
+    mean, scale = X_train.mean(axis=0), X_train.std(axis=0) + eps
+    out = [(X_train - mean) / scale]
+    for i, X in enumerate(others):
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != X_train.shape[1]:
+            raise ValueError(f"standardize: array {i + 1} has shape {X.shape}, "
+                             f"expected (M, {X_train.shape[1]})")
+        out.append((X - mean) / scale)
+    return out[0] if not others else tuple(out)
 
 
 def batches(X: np.ndarray, y: np.ndarray, batch_size: int = 32, rng=None,

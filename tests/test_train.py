@@ -1,0 +1,117 @@
+"""fit: reaches its accuracy, records a History, reports divergence, validates arguments."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import bplab as bp
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return bp.data.make_moons(200, noise=0.1, rng=0)
+
+
+def test_mlp_reaches_97_percent_on_held_out_digits():
+    X, y = bp.data.load_digits()
+    X_train, X_test, y_train, y_test = bp.data.train_test_split(X, y, test_size=0.2, rng=0)
+    X_train, X_test = bp.data.standardize(X_train, X_test)
+    net = bp.MLP([64, 256, 10], activation="relu", init="he", rng=0)
+    hist = bp.fit(net, X_train, y_train, optimizer=bp.Adam(lr=1e-3), epochs=30, batch_size=32,
+                  val=(X_test, y_test), rng=0)
+    assert hist.diverged_at is None
+    assert bp.accuracy(net.forward(X_test), y_test) >= 0.97
+    assert hist.val_acc[-1] == bp.accuracy(net.forward(X_test), y_test)
+
+
+def test_history_records_every_step_and_epoch(moons):
+    X, y = moons
+    net = bp.MLP([2, 8, 8, 2], rng=0)
+    hist = bp.fit(net, X, y, optimizer=bp.SGD(0.1, momentum=0.9), epochs=5, batch_size=50,
+                  val=(X[:50], y[:50]), rng=0)
+    assert len(hist.loss) == 5 * 4 and hist.steps_per_epoch == 4
+    assert len(hist.val_loss) == len(hist.val_acc) == len(hist.train_acc) == 5
+    assert np.asarray(hist.grad_norms).shape == (20, 3)
+    assert hist.layer_names == ["layer 1", "layer 2", "layer 3"]
+    assert hist.loss[-1] < hist.loss[0] and hist.epochs == 5
+    assert repr(hist).startswith("History(steps=20, epochs=5")
+
+
+def test_fit_is_deterministic(moons):
+    X, y = moons
+    runs = [bp.fit(bp.MLP([2, 8, 2], rng=1), X, y, epochs=2, rng=4).loss for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_lr_100_on_moons_stops_and_says_what_to_try(moons):
+    X, y = moons
+    with pytest.warns(bp.DivergenceWarning, match=r"lr=100 is probably too large: try lr=10"):
+        hist = bp.fit(bp.MLP([2, 16, 16, 2], rng=0), X, y, optimizer=bp.SGD(lr=100),
+                      epochs=20, batch_size=32)
+    assert hist.diverged_at is not None and hist.diverged_at < 20
+    assert len(hist.loss) == hist.diverged_at
+    assert all(np.isfinite(hist.loss)) and np.all(np.isfinite(np.asarray(hist.grad_norms)))
+    assert "diverged at step" in hist.message
+
+
+def test_non_finite_loss_is_caught_even_when_it_starts_huge(moons):
+    X, y = moons
+    net = bp.MLP([2, 4, 2], init="large", rng=0)
+    for name in ("0.W", "2.W"):
+        net.params()[name][:] = 1e200  # the very first forward pass overflows to inf
+    with pytest.warns(bp.DivergenceWarning, match="non-finite"):
+        hist = bp.fit(net, X, y, optimizer=bp.SGD(0.1), epochs=1)
+    assert hist.diverged_at == 0 and hist.loss == []
+
+
+def test_callback_can_stop_and_history_can_continue(moons):
+    X, y = moons
+    net = bp.MLP([2, 8, 2], rng=0)
+    hist = bp.fit(net, X, y, epochs=3, batch_size=100, callback=lambda h: len(h.loss) == 3)
+    assert len(hist.loss) == 3
+    more = bp.fit(net, X, y, epochs=1, batch_size=100, history=hist)
+    assert more is hist and len(hist.loss) == 5
+
+
+def test_verbose_prints_progress(moons, capsys):
+    X, y = moons
+    bp.fit(bp.MLP([2, 4, 2], rng=0), X, y, epochs=4, verbose=2, val=(X, y))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch   2/4  loss") and "val_acc" in lines[0]
+
+
+def test_mse_regression_has_no_accuracy():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 3))
+    target = X @ np.array([[1.0], [-2.0], [0.5]])
+    hist = bp.fit(bp.MLP([3, 1], rng=0), X, target, loss="mse", optimizer=bp.SGD(0.1),
+                  epochs=30, batch_size=16, val=(X, target))
+    assert hist.val_acc == [] and hist.val_loss[-1] < 1e-3
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"X": np.full((4, 2), np.nan)}, ValueError, "X holds 8 non-finite values"),
+    ({"X": np.zeros(4)}, ValueError, r"X has shape \(4,\), expected \(N, D\)"),
+    ({"y": np.array([0, 1, 2, 1])}, ValueError, r"labels must be in \[0, 1\]"),
+    ({"y": np.array([0, 1])}, ValueError, "X has 4 rows but y has 2"),
+    ({"epochs": 0}, ValueError, "epochs must be an int >= 1, got 0"),
+    ({"batch_size": 0}, ValueError, "batch_size must be an int >= 1, got 0"),
+    ({"loss": "hinge"}, ValueError, r"loss must be one of .* got 'hinge'"),
+    ({"model": object()}, TypeError, "model must have forward, backward"),
+])
+def test_bad_arguments_are_named(kwargs, error, match):
+    args = {"model": bp.MLP([2, 3, 2], rng=0), "X": np.zeros((4, 2)), "y": np.array([0, 1, 0, 1])}
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        bp.fit(args.pop("model"), args.pop("X"), args.pop("y"), **args)
+
+
+def test_no_numpy_warnings_while_diverging(moons):
+    X, y = moons
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", bp.DivergenceWarning)
+        hist = bp.fit(bp.MLP([2, 16, 2], init="large", rng=0), X, y,
+                      optimizer=bp.SGD(lr=1e3), epochs=5)
+    assert hist.diverged_at is not None
