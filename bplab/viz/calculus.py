@@ -311,7 +311,7 @@ def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):
         raise ValueError(f"plot_network_diagram: sizes must have >= 2 entries >= 1, got {sizes}")
     ax = _axes(ax, figsize=(6, 4.5))
     top = max(sizes)
-    coords = [[(2.0 * i, (top - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
+    coords = [[(2.0 * i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
     for left, right in itertools.pairwise(coords):
         for (x1, y1) in left:
             for (x2, y2) in right:
