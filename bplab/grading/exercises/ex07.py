@@ -103,7 +103,7 @@ def _compare_init(student, reference, case: Case) -> tuple[bool, str]:
 def _compare_diagnosis(student, reference, case) -> tuple[bool, str]:
     answer = str(student).strip().lower()
     if answer == reference:
-        return True, "right: the first layer's gradient is ~1e-12 of the last layer's"
+        return True, "right: the first layer's gradient is ~1e-13 of the last layer's"
     return False, ("not quite: compare the gradient norms of the first and last layers, "
                    "printed by the diagnosis cell")
 
