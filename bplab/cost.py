@@ -1,0 +1,144 @@
+"""What a gradient costs: finite differences against backpropagation (lesson 09).
+
+Letters: N batch, D inputs, H hidden units, C classes, P parameters.
+
+Finite differences need two forward passes per parameter (central differences): 2P
+passes. Backpropagation needs one forward and one backward pass, whatever P is. So the
+ratio of their costs grows like P. (A forward pass itself costs about P multiply-adds
+once the network is big enough to outweigh Python's fixed overhead per call, which
+makes finite differences about P**2 and backprop about P.)
+
+    rows = measure_gradient_cost([1, 8, 64, 512], repeats=3, rng=0)
+    [(r.n_params, r.fd_forward_passes) for r in rows]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._rng import as_rng
+from .gradcheck import numerical_gradient, rel_error
+from .losses import get_loss
+from .nn import MLP
+
+__all__ = [
+    "GradientCost",
+    "backprop_gradients",
+    "best_time",
+    "fd_gradients",
+    "measure_gradient_cost",
+]
+
+
+def fd_gradients(model, X: np.ndarray, y: np.ndarray, loss: str = "cross_entropy",
+                 h: float = 1e-5) -> tuple[dict[str, np.ndarray], int]:
+    """Every parameter's gradient by central differences, and the forward passes it took.
+
+    Parameters
+    ----------
+    model : Sequential or MLP
+    X : ndarray of shape (N, D)
+    y : ndarray of shape (N,)
+    loss : str, default "cross_entropy"
+    h : float, default 1e-5
+
+    Returns
+    -------
+    grads : dict name -> ndarray, the shapes of ``model.params()``
+    forward_passes : int, 2 P for P parameters
+    """
+    loss_fn, passes = get_loss(loss), 0
+
+    def f(_):
+        nonlocal passes
+        passes += 1
+        return loss_fn(model.forward(X), y)[0]
+
+    grads = {name: numerical_gradient(f, p, h) for name, p in model.params().items()}
+    return grads, passes
+
+
+def backprop_gradients(model, X: np.ndarray, y: np.ndarray,
+                       loss: str = "cross_entropy") -> dict[str, np.ndarray]:
+    """Every parameter's gradient by one forward and one backward pass.
+
+    X : (N, D), y : (N,). Returns a dict name -> copy of the gradient array.
+    """
+    _, dscores = get_loss(loss)(model.forward(X), y)
+    model.backward(dscores)
+    return {name: g.copy() for name, g in model.grads().items()}
+
+
+def best_time(fn: Callable[[], object], repeats: int = 3) -> float:
+    """The fastest of ``repeats`` wall-clock timings of ``fn()``, in seconds.
+
+    The minimum is the least noisy estimate on a busy machine: noise only adds time.
+    """
+    if not isinstance(repeats, (int, np.integer)) or repeats < 1:
+        raise ValueError(f"best_time: repeats must be an int >= 1, got {repeats!r}")
+    best = float("inf")
+    for _ in range(int(repeats)):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@dataclass
+class GradientCost:
+    """One row of ``measure_gradient_cost``: a network size and what its gradient cost."""
+
+    hidden: int
+    n_params: int
+    fd_forward_passes: int
+    fd_seconds: float
+    bp_seconds: float
+    rel_error: float
+
+    @property
+    def speedup(self) -> float:
+        """How many times faster backprop was than finite differences."""
+        return self.fd_seconds / self.bp_seconds
+
+
+def _measure_one(net, hidden: int, X, y, repeats: int) -> GradientCost:
+    out = {}  # the last result of each method, to compare them
+    fd_seconds = best_time(lambda: out.update(fd=fd_gradients(net, X, y)), repeats)
+    bp_seconds = best_time(lambda: out.update(bp=backprop_gradients(net, X, y)), repeats)
+    (fd, passes), bp = out["fd"], out["bp"]
+    error = max(rel_error(fd[name], bp[name]) for name in bp)
+    return GradientCost(hidden=hidden, n_params=int(net.num_params()), fd_forward_passes=passes,
+                        fd_seconds=fd_seconds, bp_seconds=bp_seconds, rel_error=error)
+
+
+def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_classes: int = 3,
+                          batch_size: int = 16, repeats: int = 3,
+                          rng=0) -> list[GradientCost]:
+    """Time both gradient methods on MLPs [n_inputs, H, n_classes] for each H in hidden_sizes.
+
+    P = (n_inputs + 1) H + (H + 1) n_classes parameters. Each row also checks that the two
+    gradients agree (``rel_error``, the largest over all parameters).
+
+    Parameters
+    ----------
+    hidden_sizes : sequence of int, the widths H to try
+    n_inputs, n_classes, batch_size : int
+    repeats : int, timings per method (the fastest is kept)
+    rng : int or Generator; the data and the weights
+
+    Returns
+    -------
+    list of GradientCost, one per H, in the order given
+    """
+    gen = as_rng(rng)
+    X = gen.standard_normal((batch_size, n_inputs))
+    y = gen.integers(0, n_classes, batch_size)
+    rows = []
+    for H in hidden_sizes:
+        net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
+        rows.append(_measure_one(net, int(H), X, y, repeats))
+    return rows
