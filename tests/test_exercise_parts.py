@@ -4,6 +4,7 @@ cases for several seeds, and known wrong answers fail with the right feedback.""
 from __future__ import annotations
 
 import importlib
+import pickle
 
 import numpy as np
 import pytest
@@ -107,6 +108,14 @@ def test_a_typical_wrong_answer_fails(part):
         verdict = _verdict(part, wrong, PUBLIC_SEED)
         assert not verdict.passed, f"{part.id}: wrong answer {wrong!r} passed"
         assert verdict.message, f"{part.id}: a failure must say why"
+
+
+@pytest.mark.parametrize("part", [p for p in PARTS if p.kind == "function"], ids=lambda p: p.id)
+def test_cases_pickle(part):
+    """The autograder ships cases to the learner's kernel as a pickle."""
+    cases = make_cases(part, PUBLIC_SEED)
+    again = pickle.loads(pickle.dumps(cases))
+    assert dumps([(c.args, c.kwargs) for c in again]) == dumps([(c.args, c.kwargs) for c in cases])
 
 
 def test_linear_backward_transpose_is_named():
