@@ -1,0 +1,109 @@
+"""The autograder on the fixture exercise: untouched exercise, solution, adversarial set.
+
+Every submission is graded in ONE ``grade_many(..., jobs=2)`` call (kernel starts are the
+cost), then each test reads its row.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from adversarial import BUILDERS, EXPECTED, build
+from conftest import SOURCE
+
+from bplab.grading.autograde import grade_many, student_of
+from bplab.grading.generate import generate_notebook
+
+pytestmark = pytest.mark.slow
+
+SOURCE_NB = SOURCE / "ex98_fixture.ipynb"
+TIMEOUT = 4.0
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """{student: SubmissionGrade} for the whole set, plus the submission files' bytes."""
+    folder = tmp_path_factory.mktemp("submissions")
+    source = nbformat.read(SOURCE_NB, as_version=4)
+    notebooks = {"untouched": generate_notebook(SOURCE_NB), "solution": source}
+    notebooks.update({name: build(name, source) for name in BUILDERS})
+    paths = []
+    for student, nb in notebooks.items():
+        (folder / student).mkdir()
+        path = folder / student / "ex98_fixture.ipynb"
+        nbformat.write(nb, path)
+        paths.append(path)
+    broken = folder / "garbled.ipynb"
+    broken.write_text("{ this is not a notebook")
+    paths.append(broken)
+    before = {p: p.read_bytes() for p in paths}
+    results = grade_many(paths, SOURCE, jobs=2, timeout=TIMEOUT)
+    return {r.student: r for r in results}, before
+
+
+def _points(result) -> tuple:
+    return tuple(p.points for p in result.parts)
+
+
+def test_untouched_exercise_grades_zero_with_not_implemented(graded):
+    result = graded[0]["untouched"]
+    assert result.total == 0 and result.max_total == 6
+    assert all(p.status == "not implemented" for p in result.parts)
+    assert all("not implemented" in p.feedback for p in result.parts)
+
+
+def test_solution_gets_full_marks_with_hidden_cases(graded):
+    result = graded[0]["solution"]
+    assert _points(result) == (3, 2, 1)
+    assert "hidden" in result.parts[0].feedback
+    assert all("all tests passed" not in p.feedback for p in result.parts)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_adversarial_submission_gets_its_partial_score(graded, name):
+    result = graded[0][name]
+    assert _points(result) == EXPECTED[name], [p.feedback for p in result.parts]
+
+
+def test_feedback_names_the_failure(graded):
+    results = graded[0]
+    assert "timed out" in results["infinite_loop"].parts[0].feedback
+    assert "sys.exit" in results["sys_exit"].parts[1].feedback
+    assert "hidden case" in results["hard_coded"].parts[0].feedback
+    assert "mask" in results["deleted_check_cells"].parts[1].feedback
+    assert "transposed" in results["edited_check_cells"].parts[0].feedback
+    assert "restart" in results["kernel_killer"].note
+    assert "MB of printed output not kept" in results["output_flood"].note
+
+
+def test_unreadable_submission_is_a_row_not_a_crash(graded):
+    result = graded[0]["garbled"]
+    assert result.total == 0 and "could not read" in result.note
+
+
+def test_submissions_are_never_modified(graded):
+    for path, content in graded[1].items():
+        assert path.read_bytes() == content
+
+
+def test_student_name_comes_from_folder_or_file(tmp_path):
+    assert student_of(tmp_path / "alice" / "ex05_mlp_layers.ipynb") == "alice"
+    assert student_of(tmp_path / "bob_ex05.ipynb") == "bob_ex05"
+
+
+def test_cli_prints_a_table_and_writes_json(tmp_path):
+    path = tmp_path / "carol" / "ex98_fixture.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nbformat.read(SOURCE_NB, as_version=4), path)
+    out = tmp_path / "grades.json"
+    proc = subprocess.run([sys.executable, "-m", "bplab", "grade", str(path), "--source",
+                           str(SOURCE), "--timeout", "20", "--out", str(out)],
+                          check=False, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "carol" in proc.stdout and "6 / 6 points" in proc.stdout
+    data = json.loads(out.read_text())
+    assert data[0]["total"] == 6 and len(data[0]["parts"]) == 3
