@@ -4,8 +4,8 @@ The notebook defines its own small ``Value`` class; the learner writes the ``_ba
 closures of mul, pow, tanh and exp, a topological sort and ``backward``. Each graded
 object is a small function of plain numbers that the notebook provides around the
 learner's code (e.g. ``mul_grads(a, b, upstream, start)`` runs mul's ``_backward`` once
-and returns the grads it left), so answers come back as data. The references do the same
-with ``bp.Value``.
+and returns the grads it left), so answers come back as data. The references of the local
+steps are the formulas; the graph-level ones (sort, backward) use ``bp.Value``.
 """
 
 from __future__ import annotations
@@ -30,41 +30,27 @@ __all__ = [
 
 
 # ---- references: one local backward step, started from existing grads -------------------
-def _one_step(out: Value, upstream: float) -> None:
-    out.grad = float(upstream)
-    out._backward()
-
-
+# Written as formulas (input.grad += local derivative * upstream) so they read as the answer
+# key and do not depend on how bp.Value stores its closures.
 def mul_grads(a: float, b: float, upstream: float, start=(0.0, 0.0)) -> tuple[float, float]:
     """Grads on a and b after out = a * b passes back ``upstream``: start + (b, a) * upstream."""
-    x, y = Value(a), Value(b)
-    x.grad, y.grad = float(start[0]), float(start[1])
-    _one_step(x * y, upstream)
-    return x.grad, y.grad
+    return float(start[0] + b * upstream), float(start[1] + a * upstream)
 
 
 def pow_grads(a: float, k: float, upstream: float, start: float = 0.0) -> float:
     """Grad on a after out = a ** k passes back ``upstream``: start + k a**(k-1) upstream."""
-    x = Value(a)
-    x.grad = float(start)
-    _one_step(x ** k, upstream)
-    return x.grad
+    return float(start + k * a ** (k - 1) * upstream)
 
 
 def tanh_grads(a: float, upstream: float, start: float = 0.0) -> float:
     """Grad on a after out = tanh(a): start + (1 - tanh(a)**2) upstream."""
-    x = Value(a)
-    x.grad = float(start)
-    _one_step(x.tanh(), upstream)
-    return x.grad
+    t = math.tanh(a)
+    return float(start + (1.0 - t * t) * upstream)
 
 
 def exp_grads(a: float, upstream: float, start: float = 0.0) -> float:
     """Grad on a after out = e**a: start + e**a upstream."""
-    x = Value(a)
-    x.grad = float(start)
-    _one_step(x.exp(), upstream)
-    return x.grad
+    return float(start + math.exp(a) * upstream)
 
 
 def _build(children: dict, root: str) -> Value:
