@@ -120,3 +120,17 @@ def test_cost_scaling_is_log_log_with_slopes_in_the_legend():
     assert texts == ["fd  (slope 2.00)", "bp  (slope 1.00)"]
     with pytest.raises(ValueError, match="expected"):
         bp.viz.plot_cost_scaling(P, {"fd": [1.0, 2.0]})
+
+
+def test_optimizer_paths_one_line_per_path_and_named_points():
+    paths = {"sgd": np.array([[1.0, 1.0], [0.5, 0.5], [0.1, 0.1]]),
+             "adam": np.array([[1.0, -1.0], [0.0, 0.0]])}
+    ax = bp.viz.plot_optimizer_paths(lambda a, b: a ** 2 + b ** 2, paths,
+                                     points={"minimum": (0.0, 0.0)})
+    labelled = {line.get_label(): line for line in ax.get_lines()
+                if not line.get_label().startswith("_")}
+    assert set(labelled) == {"sgd", "adam"}
+    np.testing.assert_array_equal(labelled["sgd"].get_xdata(), [1.0, 0.5, 0.1])
+    assert [t.get_text() for t in ax.texts] == ["minimum"]
+    with pytest.raises(ValueError, match=r"expected \(K, 2\)"):
+        bp.viz.plot_optimizer_paths(lambda a, b: a + b, {"bad": np.zeros((3, 3))})

@@ -20,6 +20,7 @@ __all__ = [
     "plot_depth_profile",
     "plot_digit_gallery",
     "plot_loss_comparison",
+    "plot_optimizer_paths",
 ]
 
 
@@ -256,4 +257,45 @@ def plot_cost_scaling(n_params: Sequence[float], seconds: Mapping[str, Sequence[
            title=title or "")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
+    return ax
+
+
+def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
+                         xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
+                         points: Mapping[str, Sequence[float]] | None = None,
+                         levels: int = 30, title: str | None = None):
+    """Contours of a 2-D loss with the path of each optimiser on top, one colour per path.
+
+    Parameters
+    ----------
+    loss : callable (w1, w2) -> loss, elementwise on arrays of the same shape
+    paths : mapping of label -> ndarray of shape (K_k, 2)
+        The points each optimiser visited, start first. Each path starts with a square
+        and ends with a filled circle.
+    xlim, ylim : (float, float), the ranges of w1 and w2
+    points : mapping of label -> (w1, w2), optional
+        Places to name on the map (minima, saddle points), drawn as black stars.
+    levels : int, contour levels
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from .landscape import plot_landscape
+
+    ax = plot_landscape(loss, _axes(ax, figsize=(5.5, 4.5)), xlim=xlim, ylim=ylim,
+                        levels=levels, title=title)
+    for k, (label, path) in enumerate(paths.items()):
+        path = np.asarray(path, dtype=float)
+        if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
+            raise ValueError(f"plot_optimizer_paths: path {label!r} has shape {path.shape}, "
+                             "expected (K, 2)")
+        color = f"C{(k + 1) % 10}"
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, lw=1.2, label=label)
+        ax.plot(*path[0], "s", color=color, ms=6)
+        ax.plot(*path[-1], "o", color=color, ms=7, markeredgecolor="black")
+    for label, (w1, w2) in (points or {}).items():
+        ax.plot(w1, w2, "*", color="black", ms=11)
+        ax.annotate(label, (w1, w2), textcoords="offset points", xytext=(6, 6), fontsize=9)
+    ax.legend(loc="upper right", fontsize=8)
     return ax
