@@ -427,7 +427,7 @@ class Playground(Lab):
     def _build_controls(self) -> None:
         import ipywidgets as W
 
-        st, lay = _slider_style(), W.Layout(width="300px")
+        st, lay = {"description_width": "95px"}, W.Layout(width="290px")
         self.dataset = W.Dropdown(options=["moons", "spirals", "xor", "circles"],
                                   description="dataset", style=st, layout=lay)
         self.noise = W.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise",
@@ -463,11 +463,16 @@ class Playground(Lab):
     def _layout(self):
         import ipywidgets as W
 
-        data = W.VBox([W.HTML("<b>Data</b>"), self.dataset, self.noise, self.batch_size])
+        column = W.Layout(width="300px", margin="0 12px 0 0")
+        buttons = [self.train_button, self.step_button, self.reset_button]
+        for button in buttons:
+            button.layout = W.Layout(width="90px")
+        data = W.VBox([W.HTML("<b>Data</b>"), self.dataset, self.noise, self.batch_size],
+                      layout=column)
         net = W.VBox([W.HTML("<b>Network</b>"), self.depth, self.width, self.activation,
-                      self.init])
+                      self.init], layout=column)
         train = W.VBox([W.HTML("<b>Training</b>"), self.lr, self.optimizer_name,
-                        W.HBox([self.train_button, self.step_button, self.reset_button])])
+                        W.HBox(buttons)], layout=column)
         return W.VBox([W.HBox([data, net, train]), self.readout, self.image])
 
     def _build_figure(self) -> None:
@@ -553,6 +558,7 @@ class Playground(Lab):
         self.train_line.set_data(steps, loss)
         self.val_line.set_data(val_steps, val)
         self.ax_loss.set_xlim(0, max(len(loss), 1) + 1)
+        self.ax_loss.set_title(f"Loss ({self.optimizer_name.value}, lr {self.lr.value:.1e})")
         _log_ylim(self.ax_loss, np.r_[loss, val])
         self.boundary_image.set_data(boundary_rgb(self.model, self.grid, self.resolution))
         norms = np.asarray(self.grad_norms, dtype=np.float64)
@@ -642,10 +648,10 @@ class GradientFlowLab(Lab):
         st = _slider_style()
         self.depth = W.IntSlider(value=6, min=1, max=MAX_DEPTH, description="hidden layers",
                                  continuous_update=False, style=st)
-        self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="sigmoid",
+        self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="relu",
                                      description="activation", style=st)
         self.init = W.Dropdown(options=["zeros", "small", "large", "xavier", "he"],
-                               value="xavier", description="init", style=st)
+                               value="he", description="init", style=st)
         self.step = W.IntSlider(value=0, min=0, max=steps - 1, description="bars at step",
                                 continuous_update=False, style=st)
         for control in (self.depth, self.activation, self.init):

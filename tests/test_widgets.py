@@ -176,8 +176,10 @@ def test_playground_depth_slider_rebuilds_the_network_and_the_plot(pg):
 
 
 def test_playground_lr_and_optimizer_reach_the_optimizer(pg):
+    png = pg.image.value
     pg.optimizer_name.value = "momentum"
     pg.lr.value = 0.5
+    assert pg.ax_loss.get_title() == "Loss (momentum, lr 5.0e-01)" and pg.image.value != png
     assert isinstance(pg.optimizer, bp.SGD) and pg.optimizer.momentum == 0.9
     assert pg.optimizer.lr == pytest.approx(0.5) and "lr=5.0e-01" in pg.readout.value
 
