@@ -111,7 +111,7 @@ class _Elementwise(Layer):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
-        if not np.issubdtype(X.dtype, np.floating):
+        if X.dtype.kind != "f":
             X = X.astype(np.float64)
         out = self._f(X)
         self.cache = (X, out)
@@ -131,7 +131,7 @@ class ReLU(_Elementwise):
         return np.maximum(X, 0)
 
     def _local_grad(self, X, out):
-        return (X > 0).astype(X.dtype)
+        return X > 0  # a boolean mask: multiplying by it keeps dout's dtype
 
 
 class LeakyReLU(_Elementwise):
