@@ -90,7 +90,9 @@ class Linear(Layer):
                              f"expected (N, {self.in_features})")
         self.cache = X
         self._out_shape = (X.shape[0], self.out_features)
-        return X @ self.params["W"] + self.params["b"]
+        out = X @ self.params["W"]
+        out += self.params["b"]  # in place: one array, not two
+        return out
 
     def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
         """dout : (N, H) -> dX : (N, D); fills grads["W"] (D, H) and grads["b"] (H,).

@@ -65,7 +65,9 @@ class SGD(Optimizer):
         if self.momentum == 0.0:
             p -= self.lr * g
             return
-        v = self.state.setdefault(name, {"v": np.zeros_like(p)})["v"]
+        if name not in self.state:
+            self.state[name] = {"v": np.zeros_like(p)}
+        v = self.state[name]["v"]
         v *= self.momentum
         v -= self.lr * g
         p += v
@@ -91,15 +93,26 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
 
     def _update(self, name, p, g):
-        s = self.state.setdefault(name, {"m": np.zeros_like(p), "v": np.zeros_like(p)})
-        m, v = s["m"], s["v"]
+        if name not in self.state:  # tmp: scratch space, so a step allocates no arrays
+            self.state[name] = {"m": np.zeros_like(p), "v": np.zeros_like(p),
+                                "tmp": np.empty_like(p)}
+        m, v, tmp = self.state[name]["m"], self.state[name]["v"], self.state[name]["tmp"]
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        np.multiply(g, 1 - self.beta1, out=tmp)
+        m += tmp                                   # m = b1 m + (1 - b1) g
         v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
-        m_hat = m / (1 - self.beta1 ** self.t)   # bias correction: m and v start at 0
-        v_hat = v / (1 - self.beta2 ** self.t)
-        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - self.beta2
+        v += tmp                                   # v = b2 v + (1 - b2) g^2
+        # The textbook step lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - b1^t) and
+        # v_hat = v / (1 - b2^t), rearranged so the bias corrections are scalars:
+        # lr * c2 / (1 - b1^t) * m / (sqrt(v) + eps * c2), c2 = sqrt(1 - b2^t). Same numbers.
+        c2 = math.sqrt(1 - self.beta2 ** self.t)
+        np.sqrt(v, out=tmp)
+        tmp += self.eps * c2
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr * c2 / (1 - self.beta1 ** self.t)
+        p -= tmp
 
     def __repr__(self) -> str:
         return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"

@@ -44,7 +44,8 @@ class History:
     val_loss, val_acc : list of float, one per epoch
         On the validation set, when ``fit`` was given ``val``.
     train_acc : list of float, one per epoch
-        On the whole training set (classification losses only).
+        Over the epoch's training batches as they were seen (a running figure, as Keras
+        reports it: free, since each step computed those scores; classification only).
     grad_norms : list of list of float, shape (S, L) as an array
         ||dW|| of every Linear layer at every step, first layer first.
     layer_names : list of str, length L
@@ -112,6 +113,11 @@ def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple
 def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
                optimizer: Optimizer) -> float:
     """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss."""
+    return _step(model, X, y, loss_fn, optimizer)[0]
+
+
+def _step(model, X, y, loss_fn, optimizer) -> tuple[float, np.ndarray]:
+    """``train_step`` that also returns the batch's scores (B, C), for a running accuracy."""
     scores = model.forward(X)                       # 1. forward propagation
     loss, dscores = loss_fn(scores, y)
     if isinstance(model, Sequential):               # 2. backward propagation
@@ -119,7 +125,7 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
     else:
         model.backward(dscores)
     optimizer.step(model.params(), model.grads())   # 3. w <- w - lr * dL/dw (or Adam's step)
-    return loss
+    return loss, scores
 
 
 def _layer_grad_norms(model) -> list[float]:
@@ -208,17 +214,20 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     classify = loss in CLASSIFICATION_LOSSES
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
         for epoch in range(1, epochs + 1):
+            correct = 0
             for Xb, yb in batches(X, y, batch_size, rng=gen):
-                value = train_step(model, Xb, yb, loss_fn, optimizer)
+                value, scores = _step(model, Xb, yb, loss_fn, optimizer)
                 start = value if start is None else start
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)
                 hist.loss.append(value)
                 hist.grad_norms.append(_layer_grad_norms(model))
+                if classify:
+                    correct += accuracy(scores, yb) * len(yb)
                 if callback is not None and callback(hist):
                     return hist
             if classify:
-                hist.train_acc.append(accuracy(model.forward(X), y))
+                hist.train_acc.append(correct / len(y))
             if val is not None:
                 val_loss, val_acc = evaluate(model, *val, loss=loss)
                 hist.val_loss.append(val_loss)
