@@ -35,11 +35,12 @@ class CheckResult:
 def _message(part_id: str, verdict: Verdict, hidden: bool) -> str:
     """The learner-facing line for a verdict."""
     if verdict.status == "passed":
+        note = f" — {verdict.note}" if verdict.note else ""
         if hidden:
             return (f"{part_id}: public and hidden checks passed "
-                    f"({verdict.n_public} + {verdict.n_hidden} cases)")
+                    f"({verdict.n_public} + {verdict.n_hidden} cases){note}")
         plural = "" if verdict.n_public == 1 else "s"
-        return f"{part_id}: public checks passed ({verdict.n_public} case{plural})"
+        return f"{part_id}: public checks passed ({verdict.n_public} case{plural}){note}"
     if verdict.status == "not implemented":
         return f"{part_id}: not implemented yet — replace `raise NotImplementedError()`"
     return f"{part_id}: {verdict.message}"

@@ -66,6 +66,7 @@ class Verdict:
     message: str
     n_public: int
     n_hidden: int = 0
+    note: str = ""  # on a pass: what a custom compare reported (an accuracy, an explanation)
 
     @property
     def passed(self) -> bool:
@@ -83,8 +84,12 @@ def _where(i: int, n_public: int, kind: str, case: Case) -> str:
     return f"on a hidden case{note}: "
 
 
-def _judge_one(part: Part, case: Case, outcome: dict) -> tuple[str, str] | None:
-    """(status, reason) when the outcome is wrong, None when it matches the reference."""
+def _judge_one(part: Part, case: Case, outcome: dict) -> tuple[str, str]:
+    """(status, reason): status "ok" when the outcome matches the reference.
+
+    On a match, reason is what a custom compare said (e.g. "held-out accuracy 0.972 >= 0.95
+    target", or a quiz answer's explanation), or "".
+    """
     if "error" in outcome:
         if outcome["error"] == "NotImplementedError":
             return "not implemented", "not implemented yet (it raises NotImplementedError)"
@@ -95,7 +100,9 @@ def _judge_one(part: Part, case: Case, outcome: dict) -> tuple[str, str] | None:
         expected = part.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     compare = part.compare or default_compare
     ok, reason = compare(outcome["ok"], to_data(expected), case)
-    return None if ok else ("failed", reason or "does not match the reference")
+    if ok:
+        return "ok", reason or ""
+    return "failed", reason or "does not match the reference"
 
 
 def judge(part: Part, cases: list[Case], outcomes: list[dict], n_public: int) -> Verdict:
@@ -104,14 +111,19 @@ def judge(part: Part, cases: list[Case], outcomes: list[dict], n_public: int) ->
     if len(outcomes) != len(cases):
         return Verdict(part.id, "failed", "no answers came back from your code",
                        n_public, n_hidden)
+    notes: list[str] = []
     for i, (case, outcome) in enumerate(zip(cases, outcomes)):
-        wrong = _judge_one(part, case, outcome)
-        if wrong is not None:
-            status, reason = wrong
+        status, reason = _judge_one(part, case, outcome)
+        if status == "ok":
+            if reason and reason not in notes:
+                notes.append(reason)
+        else:
             if status == "not implemented":
                 return Verdict(part.id, status, reason, n_public, n_hidden)
             message = f"{_where(i, n_public, part.kind, case)}{reason}"
             return Verdict(part.id, status, message, n_public, n_hidden)
     counted = f"{n_public} public" + (f" + {n_hidden} hidden" if n_hidden else "")
     plural = "" if len(cases) == 1 else "s"
-    return Verdict(part.id, "passed", f"passed ({counted} case{plural})", n_public, n_hidden)
+    note = "; ".join(notes[:2])
+    message = f"passed ({counted} case{plural})" + (f": {note}" if note else "")
+    return Verdict(part.id, "passed", message, n_public, n_hidden, note)
