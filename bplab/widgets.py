@@ -295,7 +295,8 @@ class LRExplorer(Lab):
 
         self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.0), step=0.05,
                                    description="learning rate", readout_format=".3g",
-                                   continuous_update=False, style={"description_width": "initial"})
+                                   continuous_update=False,
+                                   style={"description_width": "initial"})
         self.steps = W.IntSlider(value=steps, min=5, max=60, description="steps",
                                  continuous_update=False)
         self.fig = new_figure(9.0, 3.6)
@@ -389,10 +390,6 @@ def _message_artist(ax):
                    fontsize="small", color="#b00020", zorder=10, visible=False,
                    bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#b00020",
                          "alpha": 0.9})
-
-
-def _slider_style() -> dict:
-    return {"description_width": "initial"}
 
 
 def _log_ylim(ax, values, floor: float = 1e-12) -> None:
@@ -645,15 +642,15 @@ class GradientFlowLab(Lab):
 
         self.num_steps, self.width, self.lr, self.seed = steps, width, lr, rng
         self.X, self.y = make_moons(200, noise=0.1, rng=rng)
-        st = _slider_style()
+        st, lay = {"description_width": "95px"}, W.Layout(width="300px")
         self.depth = W.IntSlider(value=6, min=1, max=MAX_DEPTH, description="hidden layers",
-                                 continuous_update=False, style=st)
+                                 continuous_update=False, style=st, layout=lay)
         self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="relu",
-                                     description="activation", style=st)
+                                     description="activation", style=st, layout=lay)
         self.init = W.Dropdown(options=["zeros", "small", "large", "xavier", "he"],
-                               value="he", description="init", style=st)
+                               value="he", description="init", style=st, layout=lay)
         self.step = W.IntSlider(value=0, min=0, max=steps - 1, description="bars at step",
-                                continuous_update=False, style=st)
+                                continuous_update=False, style=st, layout=lay)
         for control in (self.depth, self.activation, self.init):
             control.observe(lambda _: self.run(), names="value")
         self.step.observe(lambda _: self.show_step(), names="value")

@@ -23,8 +23,12 @@ def _playground_notebook(jupyter_lab) -> str:
 
 
 def open_and_run_all(page, jupyter_lab, notebook: str) -> None:
-    """Open ``notebook`` in JupyterLab, wait for an idle kernel, Run > Run All Cells."""
-    page.goto(f"{jupyter_lab['url']}/lab/tree/{notebook}?token={jupyter_lab['token']}")
+    """Open ``notebook`` in JupyterLab, wait for an idle kernel, Run > Run All Cells.
+
+    ``?reset`` starts from an empty workspace, so no tab from an earlier test is restored
+    (its kernel status or Run All could otherwise be the wrong notebook's).
+    """
+    page.goto(f"{jupyter_lab['url']}/lab/tree/{notebook}?reset&token={jupyter_lab['token']}")
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
     page.locator("#jp-MainMenu .lm-MenuBar-item").filter(has_text=re.compile(r"^Run$")).click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
@@ -102,20 +106,25 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
     expect(quiz).to_contain_text("Right.")
     quiz.screenshot(path=artifacts / "lab_quiz.png")
 
-    stepper = output_with(page, "Press Step", "Reset")
+    stepper = page.locator(".jp-OutputArea-output").filter(
+        has_text=re.compile(r"node \d+ of \d+")).first
     image = stepper.locator("img.widget-image").first
     expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
     for _ in range(3):
         src = image.get_attribute("src")
         stepper.get_by_role("button", name="Step").click()
         wait_for_new_image(image, src)
-    expect(stepper).to_contain_text("node 3 of 6")
-    expect(stepper).to_contain_text("c.grad")
+    expect(stepper).to_contain_text("node 3 of 5")
+    expect(stepper).to_contain_text("local derivative × upstream gradient")
     stepper.screenshot(path=artifacts / "lab_backprop_stepper.png")
 
     explorer = output_with(page, "learning rate", "steps", "1-D")
+    image = explorer.locator("img.widget-image").first
+    expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
+    src = image.get_attribute("src")
     lr_handle, _ = slider(explorer, "learning rate")
     move(page, lr_handle, "End")
+    wait_for_new_image(image, src)
     expect(explorer).to_contain_text("diverging")
     explorer.screenshot(path=artifacts / "lab_lr_explorer.png")
 
