@@ -48,7 +48,8 @@ def test_digit_gallery_marks_wrong_predictions_in_red():
     red = [t.get_text() for t in ax.texts if t.get_color() == "red"]
     assert red == [f"{y[3]}→{pred[3]}", f"{y[7]}→{pred[7]}"]
     assert len(ax.texts) == 12
-    assert ax.images[0].get_array().shape == (3 * 9 + 1, 5 * 9 + 1)  # 3 rows, 5 columns
+    # 3 rows of 8 pixels + 1 pad + 3 label rows, 5 columns of 8 pixels + 1 pad
+    assert ax.images[0].get_array().shape == (3 * 12 + 1, 5 * 9 + 1)
 
 
 def test_digit_gallery_rejects_wrong_shapes():
@@ -134,3 +135,8 @@ def test_optimizer_paths_one_line_per_path_and_named_points():
     assert [t.get_text() for t in ax.texts] == ["minimum"]
     with pytest.raises(ValueError, match=r"expected \(K, 2\)"):
         bp.viz.plot_optimizer_paths(lambda a, b: a + b, {"bad": np.zeros((3, 3))})
+
+
+def test_digit_gallery_without_labels_has_no_text_and_no_label_rows():
+    ax = bp.viz.plot_digit_gallery(np.ones((4, 64)), ncols=2)
+    assert len(ax.texts) == 0 and ax.images[0].get_array().shape == (2 * 9 + 1, 2 * 9 + 1)

@@ -115,14 +115,17 @@ def plot_depth_profile(profiles: Mapping[str, Sequence[float]], ax=None,
     return ax
 
 
-def _tile(images: np.ndarray, ncols: int, pad: int = 1) -> np.ndarray:
-    """Images (K, h, w) -> one canvas of ceil(K / ncols) rows and ncols columns, NaN padding."""
+def _tile(images: np.ndarray, ncols: int, pad: int = 1, gap: int = 0) -> np.ndarray:
+    """Images (K, h, w) -> one canvas of ceil(K / ncols) rows and ncols columns, NaN padding.
+
+    ``gap`` extra rows of padding above each image leave room for a label.
+    """
     K, h, w = images.shape
     nrows = -(-K // ncols)
-    canvas = np.full((nrows * (h + pad) + pad, ncols * (w + pad) + pad), np.nan)
+    canvas = np.full((nrows * (h + pad + gap) + pad, ncols * (w + pad) + pad), np.nan)
     for k in range(K):
         r, c = divmod(k, ncols)
-        top, left = pad + r * (h + pad), pad + c * (w + pad)
+        top, left = pad + gap + r * (h + pad + gap), pad + c * (w + pad)
         canvas[top:top + h, left:left + w] = images[k]
     return canvas
 
@@ -159,16 +162,18 @@ def plot_digit_gallery(X: np.ndarray, y_true: np.ndarray | None = None,
                              f"expected ({X.shape[0]},)")
     ncols = max(1, min(int(ncols), X.shape[0]))
     nrows = -(-X.shape[0] // ncols)
-    ax = _axes(ax, figsize=(0.75 * ncols, 0.85 * nrows + 0.3))
-    ax.imshow(_tile(X.reshape(-1, h, w), ncols), cmap="gray_r", interpolation="nearest")
+    gap = 3 if y_true is not None else 0  # room above each image for its label
+    ax = _axes(ax, figsize=(0.8 * ncols, 1.1 * nrows + 0.4))
+    ax.imshow(_tile(X.reshape(-1, h, w), ncols, gap=gap), cmap="gray_r",
+              interpolation="nearest")
     for k in range(X.shape[0] if y_true is not None else 0):
         r, c = divmod(k, ncols)
         text, color = f"{y_true[k]}", "black"
         if y_pred is not None:
             text = f"{y_true[k]}→{y_pred[k]}"
             color = "red" if y_pred[k] != y_true[k] else "black"
-        ax.text(1 + c * (w + 1) + w / 2 - 0.5, r * (h + 1) + 0.4, text, ha="center",
-                va="bottom", fontsize=8, color=color)
+        ax.text(1 + c * (w + 1) + w / 2 - 0.5, r * (h + 1 + gap) + gap + 0.2, text,
+                ha="center", va="bottom", fontsize=9, color=color)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title or "")
