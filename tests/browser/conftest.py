@@ -33,7 +33,6 @@ LAB_SETTINGS = {
 }
 # Every notebook a browser test opens; copied into JupyterLab's temporary root.
 NOTEBOOKS = [REPO / "notebooks" / "05_training_an_mlp.ipynb",
-             REPO / "tests" / "browser" / "playground_fixture.ipynb",
              REPO / "tests" / "browser" / "labs_fixture.ipynb"]
 
 

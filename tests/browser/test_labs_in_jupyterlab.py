@@ -11,15 +11,15 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-LESSON = "05_training_an_mlp.ipynb"
-PLAYGROUND_FIXTURE = "playground_fixture.ipynb"  # stands in while lesson 05 has no playground
+LESSON = "05_training_an_mlp.ipynb"  # the lesson with the playground cell
 
 
-def _playground_notebook(jupyter_lab) -> str:
+def _playground_lesson(jupyter_lab) -> str:
     lesson = jupyter_lab["root"] / LESSON
-    if lesson.exists() and "widgets.playground(" in lesson.read_text():
-        return LESSON
-    return PLAYGROUND_FIXTURE
+    assert lesson.exists(), f"notebooks/{LESSON} is missing"
+    assert "bp.widgets.playground(" in lesson.read_text(), \
+        f"notebooks/{LESSON} has no bp.widgets.playground() cell for this test to drive"
+    return LESSON
 
 
 def open_and_run_all(page, jupyter_lab, notebook: str) -> None:
@@ -64,7 +64,7 @@ def wait_for_new_image(image, old_src: str) -> None:
 def test_playground_sliders_retrain_and_redraw(page, jupyter_lab, artifacts):
     from playwright.sync_api import expect
 
-    open_and_run_all(page, jupyter_lab, _playground_notebook(jupyter_lab))
+    open_and_run_all(page, jupyter_lab, _playground_lesson(jupyter_lab))
     lab = output_with(page, "hidden layers", "learning rate", "Train")
     image = lab.locator("img.widget-image").first
     expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
