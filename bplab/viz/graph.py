@@ -36,7 +36,7 @@ def graph_layout(root) -> tuple[list, dict[int, tuple[float, float]]]:
     for r in sorted(columns):
         nodes = columns[r]
         if r > 0:  # sort by where the inputs are
-            nodes.sort(key=lambda n: np.mean([pos[id(c)][1] for c in n._prev]))
+            nodes.sort(key=lambda n: -np.mean([pos[id(c)][1] for c in n._prev]))  # top first
         top = (len(nodes) - 1) / 2 * ROW_GAP
         for i, node in enumerate(nodes):
             pos[id(node)] = (r * RANK_GAP, top - i * ROW_GAP)
