@@ -116,8 +116,8 @@ def _measure_one(net, hidden: int, X, y, repeats: int) -> GradientCost:
 
 
 def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_classes: int = 3,
-                          batch_size: int = 16, repeats: int = 3,
-                          rng=0) -> list[GradientCost]:
+                          batch_size: int = 16, repeats: int = 3, rng=0,
+                          threads: int | None = 1) -> list[GradientCost]:
     """Time both gradient methods on MLPs [n_inputs, H, n_classes] for each H in hidden_sizes.
 
     P = (n_inputs + 1) H + (H + 1) n_classes parameters. Each row also checks that the two
@@ -129,16 +129,22 @@ def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_clas
     n_inputs, n_classes, batch_size : int
     repeats : int, timings per method (the fastest is kept)
     rng : int or Generator; the data and the weights
+    threads : int or None, default 1
+        BLAS threads while timing (None: leave as is). One thread keeps the timings
+        steady on a busy machine, where threads of a multi-threaded BLAS wait for cores.
 
     Returns
     -------
     list of GradientCost, one per H, in the order given
     """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
     gen = as_rng(rng)
     X = gen.standard_normal((batch_size, n_inputs))
     y = gen.integers(0, n_classes, batch_size)
     rows = []
-    for H in hidden_sizes:
-        net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
-        rows.append(_measure_one(net, int(H), X, y, repeats))
+    with threadpool_limits(limits=threads):
+        for H in hidden_sizes:
+            net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
+            rows.append(_measure_one(net, int(H), X, y, repeats))
     return rows
