@@ -268,7 +268,7 @@ def plot_cost_scaling(n_params: Sequence[float], seconds: Mapping[str, Sequence[
 def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
                          xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                          points: Mapping[str, Sequence[float]] | None = None,
-                         levels: int = 30, title: str | None = None):
+                         levels: int = 20, title: str | None = None):
     """Contours of a 2-D loss with the path of each optimiser on top, one colour per path.
 
     Parameters
@@ -301,6 +301,8 @@ def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
         ax.plot(*path[-1], "o", color=color, ms=7, markeredgecolor="black")
     for label, (w1, w2) in (points or {}).items():
         ax.plot(w1, w2, "*", color="black", ms=11)
-        ax.annotate(label, (w1, w2), textcoords="offset points", xytext=(6, 6), fontsize=9)
+        ax.annotate(label, (w1, w2), textcoords="offset points", xytext=(0, -9), fontsize=9,
+                    ha="center", va="top",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
     ax.legend(loc="upper right", fontsize=8)
     return ax
