@@ -1,8 +1,12 @@
-"""Shared test set-up: a non-interactive matplotlib backend, and hypothesis profiles."""
+"""Shared test set-up: a non-interactive matplotlib backend, a private progress file,
+and hypothesis profiles."""
 
 import os
+import tempfile
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# bp.check records progress in $BPLAB_HOME: tests must never write a learner's real file.
+os.environ.setdefault("BPLAB_HOME", tempfile.mkdtemp(prefix="bplab-test-home-"))
 
 from hypothesis import settings  # noqa: E402
 
