@@ -18,6 +18,7 @@ import gc
 import random
 import statistics
 import time
+from itertools import pairwise
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def scalar_mlp(Value, sizes=(2, 16, 16, 1)):
     """micrograd's MLP as lists: layers of (weights, bias); weights drawn as micrograd does."""
     random.seed(1337)
     return [[([Value(random.uniform(-1, 1)) for _ in range(n_in)], Value(0))
-             for _ in range(n_out)] for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+             for _ in range(n_out)] for n_in, n_out in pairwise(sizes)]
 
 
 def forward(layers, x, fused: bool):

@@ -67,7 +67,7 @@ class Value:
         dOutput/dself, filled in by ``backward()`` on the output.
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_op", "_backward_fn")
+    __slots__ = ("_backward_fn", "_op", "_prev", "data", "grad", "label")
 
     def __init__(self, data: float, label: str = "", _children: tuple = (), _op: str = ""):
         if type(data) is not float:  # ops always pass floats; check what users pass

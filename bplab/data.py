@@ -11,8 +11,18 @@ import numpy as np
 
 from ._rng import as_rng
 
-__all__ = ["make_moons", "make_spirals", "make_xor", "make_circles", "load_digits",
-           "train_test_split", "standardize", "batches", "DATASETS", "make_dataset"]
+__all__ = [
+    "DATASETS",
+    "batches",
+    "load_digits",
+    "make_circles",
+    "make_dataset",
+    "make_moons",
+    "make_spirals",
+    "make_xor",
+    "standardize",
+    "train_test_split",
+]
 
 
 def _check_n(n: int, noise: float, where: str) -> None:
@@ -126,7 +136,7 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0
         groups = [np.flatnonzero(y == k) for k in np.unique(y)]
     else:
         groups = [np.arange(len(y))]
-    test = np.concatenate([gen.permutation(g)[:int(round(test_size * len(g)))] for g in groups])
+    test = np.concatenate([gen.permutation(g)[:round(test_size * len(g))] for g in groups])
     is_test = np.zeros(len(y), dtype=bool)
     is_test[test] = True
     train_idx, test_idx = gen.permutation(np.flatnonzero(~is_test)), gen.permutation(test)

@@ -15,7 +15,7 @@ import numpy as np
 from ._rng import as_rng
 from .losses import get_loss
 
-__all__ = ["numerical_gradient", "rel_error", "check_layer", "check_model"]
+__all__ = ["check_layer", "check_model", "numerical_gradient", "rel_error"]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,

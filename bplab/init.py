@@ -20,8 +20,16 @@ import numpy as np
 
 from ._rng import as_rng
 
-__all__ = ["zeros", "normal", "small", "large", "xavier", "he", "get_initializer",
-           "INITIALIZERS"]
+__all__ = [
+    "INITIALIZERS",
+    "get_initializer",
+    "he",
+    "large",
+    "normal",
+    "small",
+    "xavier",
+    "zeros",
+]
 
 
 def _check_shape(shape: tuple[int, int]) -> tuple[int, int]:

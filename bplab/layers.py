@@ -14,8 +14,18 @@ import numpy as np
 from ._rng import as_rng
 from .init import get_initializer
 
-__all__ = ["Layer", "Linear", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Identity",
-           "ACTIVATIONS", "get_activation", "sigmoid"]
+__all__ = [
+    "ACTIVATIONS",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+    "get_activation",
+    "sigmoid",
+]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["mse_loss", "softmax_cross_entropy", "binary_cross_entropy", "softmax",
-           "LOSSES", "get_loss"]
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "get_loss",
+    "mse_loss",
+    "softmax",
+    "softmax_cross_entropy",
+]
 
 
 def _check_labels(y, N: int, num_classes: int, where: str) -> np.ndarray:

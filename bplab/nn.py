@@ -5,13 +5,15 @@ Letters: N batch, D inputs, H hidden units, C outputs (classes).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from ._rng import as_rng
 from .init import INITIALIZERS
 from .layers import ACTIVATIONS, Layer, Linear, get_activation
 
-__all__ = ["Sequential", "MLP"]
+__all__ = ["MLP", "Sequential"]
 
 
 class Sequential:
@@ -116,7 +118,7 @@ class MLP(Sequential):
             raise ValueError(f"MLP: init must be one of {sorted(INITIALIZERS)}, got {init!r}")
         gen = as_rng(rng)
         layers: list[Layer] = []
-        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):
             layers.append(Linear(fan_in, fan_out, init=init, rng=gen, dtype=dtype))
             if i < len(sizes) - 2:
                 layers.append(get_activation(activation))

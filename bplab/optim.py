@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "Adam", "get_optimizer"]
+__all__ = ["SGD", "Adam", "Optimizer", "get_optimizer"]
 
 
 def _check_rate(name: str, value: float, low: float, high: float, high_open: bool = True):

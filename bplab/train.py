@@ -22,8 +22,15 @@ from .losses import get_loss
 from .nn import Sequential
 from .optim import Adam, Optimizer
 
-__all__ = ["History", "fit", "train_step", "evaluate", "accuracy", "DivergenceWarning",
-           "DIVERGENCE_FACTOR"]
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "DivergenceWarning",
+    "History",
+    "accuracy",
+    "evaluate",
+    "fit",
+    "train_step",
+]
 
 DIVERGENCE_FACTOR = 100.0
 CLASSIFICATION_LOSSES = ("cross_entropy", "bce", "binary_cross_entropy")

@@ -8,7 +8,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # bp.check records progress in $BPLAB_HOME: tests must never write a learner's real file.
 os.environ.setdefault("BPLAB_HOME", tempfile.mkdtemp(prefix="bplab-test-home-"))
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
 settings.register_profile("bplab", max_examples=25, deadline=None, derandomize=True)
 settings.load_profile("bplab")

@@ -10,7 +10,7 @@ from bplab import data
 @pytest.mark.parametrize("name", sorted(data.DATASETS))
 def test_toy_sets_shapes_determinism_and_classes(name):
     X, y = data.make_dataset(name, n=101, noise=0.1, rng=3)
-    X2, y2 = data.make_dataset(name, n=101, noise=0.1, rng=3)
+    X2, _ = data.make_dataset(name, n=101, noise=0.1, rng=3)
     assert X.shape == (101, 2) and y.shape == (101,)
     assert X.dtype == np.float64 and y.dtype == np.int64
     np.testing.assert_array_equal(X, X2)
@@ -31,7 +31,7 @@ def test_load_digits():
 def test_train_test_split_is_stratified_and_disjoint():
     X = np.arange(200, dtype=float).reshape(100, 2)
     y = np.repeat([0, 1, 2, 3], 25)
-    Xtr, Xte, ytr, yte = data.train_test_split(X, y, test_size=0.2, rng=0)
+    Xtr, Xte, _, yte = data.train_test_split(X, y, test_size=0.2, rng=0)
     assert len(Xte) == 20 and len(Xtr) == 80
     assert np.bincount(yte).tolist() == [5, 5, 5, 5]
     assert not set(Xtr[:, 0]) & set(Xte[:, 0])
