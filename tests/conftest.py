@@ -2,7 +2,10 @@
 and hypothesis profiles."""
 
 import os
+import sys
 import tempfile
+
+import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 # bp.check records progress in $BPLAB_HOME: tests must never write a learner's real file.
@@ -12,3 +15,11 @@ from hypothesis import settings
 
 settings.register_profile("bplab", max_examples=25, deadline=None, derandomize=True)
 settings.load_profile("bplab")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test opened, so figures do not pile up."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

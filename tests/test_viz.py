@@ -9,12 +9,6 @@ import bplab as bp
 from bplab.viz import training
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def trained():
     X, y = bp.data.make_moons(120, noise=0.1, rng=0)

@@ -1,21 +1,10 @@
 """Tests for bplab.viz.analysis: the plots of lessons 05-09."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import bplab as bp
 from bplab.viz import analysis
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_reexported_by_viz_package():

@@ -1,21 +1,12 @@
 """Tests for bplab.viz.calculus: each plot draws what it says, on the Axes it returns."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import bplab as bp
 from bplab.viz import calculus
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_name_is_reexported_by_viz():
