@@ -79,6 +79,18 @@ def expression_grads(a: float, b: float, c: float, runs: int = 1) -> tuple[float
     return A.grad, B.grad, C.grad
 
 
+def _expression_grads_without_reset(a: float, b: float, c: float,
+                                    runs: int = 1) -> tuple[float, float, float]:
+    """What a backward() that forgets the reset returns: every pass adds onto the grads the
+    previous one left, intermediate nodes included, so the grads are wrong (exactly 2x only
+    for a leaf that feeds the output directly)."""
+    A, B, C = Value(a), Value(b), Value(c)
+    L = (A * B + C).tanh() * A.exp() + A ** 2
+    for _ in range(runs):
+        L.backward(accumulate=True)
+    return A.grad, B.grad, C.grad
+
+
 # ---- cases -------------------------------------------------------------------------------
 def _u(rng, low=-2.0, high=2.0) -> float:
     return float(rng.uniform(low, high))
@@ -155,7 +167,7 @@ def _expression_cases(rng):
     a, b, c = _u(rng, -1, 1), _u(rng, -1, 1), _u(rng, -1, 1)
     return [Case((a, b, c), note="one backward pass"),
             Case((a, b, c), {"runs": 2},
-                 note="backward called twice: grads must be reset first, not doubled")]
+                 note="backward called twice: grads must be reset first, not added onto")]
 
 
 BUGS = {
@@ -173,9 +185,9 @@ BUGS = {
     "ex02.exp": [
         Bug("the grad was overwritten: use +=", lambda a, g, start=0.0: math.exp(a) * g)],
     "ex02.backward": [
-        Bug("the grads doubled on the second call: set every node's grad to 0 before "
-            "the backward pass", lambda a, b, c, runs=1: tuple(
-                runs * g for g in expression_grads(a, b, c)))],
+        Bug("the second call added onto the grads the first one left behind: set every "
+            "node's grad to 0 before the backward pass",
+            _expression_grads_without_reset)],
 }
 
 PARTS = [

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...data import load_digits
-from ...losses import softmax_cross_entropy
 from ...nn import MLP
+from ...train import layer_grad_norms
 from ..diagnose import Bug, make_compare
 from ..spec import Case, Part
 
@@ -72,13 +72,9 @@ def gradient_norms(weights: list, X: np.ndarray, dout: np.ndarray,
 def first_and_last_grad_norms(config: dict, num_examples: int = 200) -> tuple[float, float]:
     """||dW|| of the first and last layers of an MLP(SIZES, **config) on digits, seed 0."""
     X, y = load_digits()
-    X, y = X[:num_examples], y[:num_examples]
     net = MLP(SIZES, activation=config["activation"], init=config["init"], rng=0)
-    _, dscores = softmax_cross_entropy(net.forward(X), y)
-    net.backward(dscores)
-    layers = net.linear_layers()
-    return (float(np.linalg.norm(layers[0][1].grads["W"])),
-            float(np.linalg.norm(layers[-1][1].grads["W"])))
+    norms = layer_grad_norms(net, X[:num_examples], y[:num_examples])
+    return norms[0], norms[-1]
 
 
 # ---- compares ----------------------------------------------------------------------------

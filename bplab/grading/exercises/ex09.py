@@ -58,9 +58,12 @@ QUESTIONS = [
              ("Nothing: they are the same as after one call.",
               "They become zero.",
               "Python raises an error.",
-              "They double, because each call adds the gradient again."),
-             "d", "Grads accumulate with +=, so a training loop must zero them before each "
-             "backward pass (bp.Value.backward resets them for you).",
+              ("They are wrong: the second pass adds onto the grads the first one left "
+               "behind, in every node of the graph.")),
+             "d", "Grads accumulate with +=. Intermediate nodes keep their old grads too and "
+             "pass them on, so the result is exactly 2x only if every parameter feeds the "
+             "loss directly (lesson 02 shows 3x, 6x, then 10x). A training loop must zero "
+             "them before each backward pass (bp.Value.backward resets them for you).",
              "The _backward closures use +=."),
     Question("q5", "A network has P = 1,000,000 parameters. About how much work does the full "
              "gradient cost by central differences, and by backprop?",
