@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _exercises(args: argparse.Namespace) -> int:
@@ -30,14 +31,25 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _grade_argument_problem(args: argparse.Namespace) -> str:
+    """What is wrong with the grade command's arguments, or ""."""
+    if args.jobs < 1 or args.timeout <= 0:
+        return f"--jobs must be >= 1 and --timeout > 0, got {args.jobs} and {args.timeout}"
+    if args.out and Path(args.out).suffix not in (".csv", ".json"):
+        return f"--out must end in .csv or .json, got {args.out!r}"
+    if not Path(args.source).is_dir():
+        return f"--source must be the folder of source notebooks, got {args.source!r}"
+    return ""
+
+
 def _grade(args: argparse.Namespace) -> int:
     """Grade submissions and print (and optionally save) the table."""
     from .grading.autograde import grade_many
     from .grading.report import format_table, write_grades
 
-    if args.jobs < 1 or args.timeout <= 0:
-        print(f"error: --jobs must be >= 1 and --timeout > 0, got {args.jobs} and "
-              f"{args.timeout}", file=sys.stderr)
+    problem = _grade_argument_problem(args)
+    if problem:  # before grading a class, not after
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     results = grade_many(args.submissions, args.source, jobs=args.jobs, timeout=args.timeout)
     print(format_table(results))

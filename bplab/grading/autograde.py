@@ -100,12 +100,10 @@ class _Run:
         env = dict(os.environ, BPLAB_HOME=os.path.join(workdir, "home"), MPLBACKEND="Agg")
         self.session, self.timeout = KernelSession(workdir, env), timeout
         self.ran: list[tuple[int, str]] = []  # cells that ran and may be replayed
-        self.dropped = 0
 
     def _restart(self) -> bool:
         """Restart the kernel and replay the notebook so far; False when out of restarts."""
         while self.session.starts < MAX_KERNEL_STARTS:
-            self.dropped += self.session.dropped_output
             self.session.start()
             for key, src in list(self.ran):
                 if self.session.run(src, self.timeout).status in ("died", "timeout") \
@@ -126,7 +124,6 @@ class _Run:
         return result
 
     def close(self) -> None:
-        self.dropped += self.session.dropped_output
         self.session.close()
 
 
@@ -137,7 +134,7 @@ def _run_notebook(run: _Run, nb, budget: float) -> dict[int, CellRun]:
         if cell.cell_type != "code" or bplab_meta(cell).get("role") == "check":
             continue
         if time.monotonic() - start > budget:
-            results[i] = CellRun("skipped", "budget")
+            results[i] = CellRun("over budget")
             continue
         results[i] = run.step(i, cell.source)
     return results
@@ -149,6 +146,9 @@ def _not_defined(part: Part, cell_run: CellRun | None) -> tuple[str, str]:
         return "not implemented", "not implemented yet (it raises NotImplementedError)"
     if cell_run is None:
         return "missing", f"`{part.name}` is not defined: its cell is missing"
+    if cell_run.status == "over budget":
+        return "missing", (f"`{part.name}` was never run: the notebook used up its time "
+                           "budget (10 x --timeout) before reaching its cell")
     why = f" (its cell raised {cell_run.ename}: {cell_run.evalue})" if cell_run.ename else ""
     return "missing", f"`{part.name}` is not defined after running the notebook{why}"
 
@@ -156,7 +156,8 @@ def _not_defined(part: Part, cell_run: CellRun | None) -> tuple[str, str]:
 def _harness_failure(run_result: CellRun, timeout: float) -> str:
     """Feedback when the harness call itself did not complete."""
     return {
-        "timeout": f"timed out after {timeout:g} s (an infinite loop?)",
+        "timeout": f"timed out after {KernelSession.effective_timeout(timeout)} s "
+                   "(an infinite loop?)",
         "died": "your code crashed the Python kernel",
         "skipped": "not graded: the notebook crashed the kernel too many times",
     }.get(run_result.status, f"the grader could not call your code "
@@ -183,8 +184,9 @@ def _grade_part(run: _Run, part: Part, workdir: str, sol_run: CellRun | None) ->
             raise WireError("the answers are too large")
         with open(out_path) as f:
             answers = loads(f.read())
-    except WireError as err:
-        return PartGrade(part.id, 0, part.points, "error", f"unreadable answers: {err}")
+    except (WireError, RecursionError) as err:
+        reason = err if isinstance(err, WireError) else "nested too deeply"
+        return PartGrade(part.id, 0, part.points, "error", f"unreadable answers: {reason}")
     if not isinstance(answers, dict) or "outcomes" not in answers:
         status, feedback = _not_defined(part, sol_run)
         return PartGrade(part.id, 0, part.points, status, feedback)
@@ -230,8 +232,10 @@ def grade_submission(path: str | Path, source: str | Path = "solutions",
         finally:
             run.close()
     notes = [f"{run.session.starts - 1} kernel restart(s)"] if run.session.starts > 1 else []
-    if run.dropped:
-        notes.append(f"{run.dropped / 1e6:.1f} MB of printed output not kept")
+    if any(r.status == "over budget" for r in cell_runs.values()):
+        notes.append("stopped running cells: the notebook used up its time budget")
+    if run.session.dropped_output:
+        notes.append(f"{run.session.dropped_output / 1e6:.1f} MB of printed output not kept")
     grade.note, grade.seconds = "; ".join(notes), time.monotonic() - start
     return grade
 

@@ -40,12 +40,9 @@ class Bug:
 
 
 def close(a: np.ndarray, b: np.ndarray, rtol: float = RTOL, atol: float = ATOL) -> bool:
-    """Elementwise |a - b| <= atol + rtol |b| (nan equals nan), for same-shape arrays."""
-    a, b = np.asarray(a, dtype=complex), np.asarray(b, dtype=complex)
-    both_nan = np.isnan(a) & np.isnan(b)
-    with np.errstate(invalid="ignore", over="ignore"):
-        ok = np.abs(a - b) <= atol + rtol * np.abs(b)
-    return bool(np.all(ok | both_nan))
+    """Elementwise |a - b| <= atol + rtol |b|, for same-shape arrays; nan equals nan and
+    inf equals an inf of the same sign."""
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 def describe(x: Any) -> str:

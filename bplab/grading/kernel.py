@@ -8,6 +8,8 @@ interrupted, and a kernel that dies or ignores the interrupt is restarted.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import subprocess
 from dataclasses import dataclass
@@ -23,13 +25,13 @@ OUTPUT_CAP = 20_000  # characters of output kept per cell
 PROBE_TIMEOUT = 5.0
 
 
-def _size(msg: dict) -> int:
-    """Characters of output a message carries (stream text or display data)."""
-    content = msg.get("content", {})
-    if "text" in content:
-        return len(content["text"])
-    data = content.get("data", {})
-    return sum(len(v) if isinstance(v, str) else 100 for v in data.values())
+def _chars(output: dict) -> int:
+    """Characters an output carries: stream text plus every display-data value, measured
+    as text (a JSON or list value counts its serialised length)."""
+    size = len(str(output.get("text", "")))
+    for value in output.get("data", {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
+    return size
 
 
 class _CappedClient(NotebookClient):
@@ -42,9 +44,9 @@ class _CappedClient(NotebookClient):
             content["evalue"] = str(content.get("evalue", ""))[:1000]
             content["traceback"] = [str(t)[:1000] for t in content.get("traceback", [])[-5:]]
             return super().output(outs, msg, display_id, cell_index)
-        kept = sum(len(str(o.get("text", ""))) + 100 * len(o.get("data", {})) for o in outs)
-        if kept + _size(msg) > OUTPUT_CAP:
-            self.dropped_output = getattr(self, "dropped_output", 0) + _size(msg)
+        incoming = _chars(msg.get("content", {}))
+        if sum(_chars(o) for o in outs) + incoming > OUTPUT_CAP:
+            self.dropped_output = getattr(self, "dropped_output", 0) + incoming
             return None
         return super().output(outs, msg, display_id, cell_index)
 
@@ -66,6 +68,7 @@ class KernelSession:
         self.startup_timeout = startup_timeout
         self.client: _CappedClient | None = None
         self.starts = 0
+        self._dropped_by_closed_kernels = 0
 
     def start(self) -> None:
         """Start a fresh kernel (closing any previous one)."""
@@ -87,6 +90,7 @@ class KernelSession:
         client, self.client = self.client, None
         if client is None:
             return
+        self._dropped_by_closed_kernels += getattr(client, "dropped_output", 0)
         try:
             if client.kc is not None:
                 client.kc.stop_channels()
@@ -97,7 +101,7 @@ class KernelSession:
     def _execute(self, source: str, timeout: float) -> CellRun:
         """Run ``source`` once; status from the kernel's reply, or timeout/died."""
         client, replies = self.client, []
-        client.timeout = max(1, round(timeout))
+        client.timeout = self.effective_timeout(timeout)
         client.on_cell_executed = lambda **kw: replies.append(kw.get("execute_reply") or {})
         cell = new_code_cell(source)
         client.nb.cells = [cell]
@@ -147,7 +151,13 @@ class KernelSession:
         """False after the kernel died or had to be given up."""
         return self.client is not None
 
+    @staticmethod
+    def effective_timeout(timeout: float) -> int:
+        """The whole seconds a cell really gets for ``timeout`` (nbclient counts in seconds)."""
+        return max(1, math.ceil(timeout))
+
     @property
     def dropped_output(self) -> int:
-        """Characters of output dropped by the cap since the kernel started."""
-        return getattr(self.client, "dropped_output", 0) if self.client else 0
+        """Characters of output dropped by the cap, over every kernel this session started."""
+        current = getattr(self.client, "dropped_output", 0) if self.client else 0
+        return self._dropped_by_closed_kernels + current
