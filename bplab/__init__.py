@@ -15,7 +15,7 @@ from .layers import Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh, sigmoid
 from .losses import binary_cross_entropy, mse_loss, softmax, softmax_cross_entropy
 from .nn import MLP, Sequential
 from .optim import SGD, Adam
-from .train import DivergenceWarning, History, accuracy, evaluate, fit, train_step
+from .train import DivergenceWarning, History, accuracy, evaluate, fit, layer_grad_norms, train_step
 
 __version__ = "0.1.0"
 
@@ -42,6 +42,7 @@ __all__ = [
     "evaluate",
     "fit",
     "init",
+    "layer_grad_norms",
     "mse_loss",
     "numerical_gradient",
     "progress",

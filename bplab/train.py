@@ -29,6 +29,7 @@ __all__ = [
     "accuracy",
     "evaluate",
     "fit",
+    "layer_grad_norms",
     "train_step",
 ]
 
@@ -135,7 +136,20 @@ def _step(model, X, y, loss_fn, optimizer) -> tuple[float, np.ndarray]:
     return loss, scores
 
 
-def _layer_grad_norms(model) -> list[float]:
+def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> list[float]:
+    """||dL/dW|| of each Linear layer, first layer first, for one pass over X (N, D), y (N,).
+
+    One forward and one backward pass; no weight is updated. A network whose signals
+    overflow gives inf or nan entries, without numpy warnings (that is what they show).
+    """
+    with np.errstate(all="ignore"):
+        _, dscores = get_loss(loss)(model.forward(X), y)
+        model.backward(dscores)
+        return _last_grad_norms(model)
+
+
+def _last_grad_norms(model) -> list[float]:
+    """||dW|| of each Linear layer from the last backward pass."""
     if isinstance(model, Sequential):
         grads = [layer.grads["W"] for _, layer in model.linear_layers()]
     else:
@@ -228,7 +242,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)
                 hist.loss.append(value)
-                hist.grad_norms.append(_layer_grad_norms(model))
+                hist.grad_norms.append(_last_grad_norms(model))
                 if classify:
                     correct += accuracy(scores, yb) * len(yb)
                 if callback is not None and callback(hist):

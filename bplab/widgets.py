@@ -370,26 +370,13 @@ def _fit_quietly(*args, **kwargs):
         return fit(*args, **kwargs)
 
 
-def layer_grad_norms(model, X: np.ndarray, y: np.ndarray) -> list[float]:
-    """||dL/dW|| of each Linear layer (first first) for one full-batch backward pass.
-
-    X : (N, D), y : (N,). Nothing is updated; a model that overflows gives nan, silently.
-    """
-    from .losses import softmax_cross_entropy
-
-    with np.errstate(all="ignore"):
-        _, dscores = softmax_cross_entropy(model.forward(X), y)
-        model.backward(dscores, input_grad=False)
-        return [float(np.sqrt(np.sum(layer.grads["W"] ** 2)))
-                for _, layer in model.linear_layers()]
-
-
 def _message_artist(ax):
-    """An empty, hidden text box in the middle of ``ax``, for messages set later."""
-    return ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", wrap=True,
-                   fontsize="small", color="#b00020", zorder=10, visible=False,
-                   bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#b00020",
-                         "alpha": 0.9})
+    """A hidden ``viz.show_message`` box in the middle of ``ax``, its text set later."""
+    from .viz.training import show_message
+
+    artist = show_message(ax, "")
+    artist.set_visible(False)
+    return artist
 
 
 def _log_ylim(ax, values, floor: float = 1e-12) -> None:
@@ -515,7 +502,7 @@ class Playground(Lab):
         """A fresh network from the controls (as TF Playground does on any change)."""
         from .nn import MLP
         from .optim import get_optimizer
-        from .train import History
+        from .train import History, layer_grad_norms
 
         classes = int(self.y.max()) + 1
         sizes = [2] + [self.width.value] * self.depth.value + [classes]
@@ -683,20 +670,24 @@ class GradientFlowLab(Lab):
         """Build the network from the controls, train ``steps`` SGD steps, redraw."""
         from .nn import MLP
         from .optim import SGD
+        from .viz.training import log_norms, wrap_message
 
         sizes = [2] + [self.width] * self.depth.value + [2]
         self.model = MLP(sizes, self.activation.value, self.init.value, rng=self.seed)
         self.history = _fit_quietly(
             self.model, self.X, self.y, optimizer=SGD(self.lr), batch_size=32,
-            epochs=-(-self.num_steps // 7), rng=self.seed,
+            epochs=self.num_steps, rng=self.seed,  # the callback stops it at num_steps
             callback=lambda h: len(h.loss) >= self.num_steps)
         self.norms = np.full((self.num_steps, len(sizes) - 1), np.nan)
         done = np.asarray(self.history.grad_norms, dtype=np.float64).reshape(-1, len(sizes) - 1)
         self.norms[:len(done)] = done
-        self.message_text.set_text(wrap_message_text(self.history.message))
+        self.verdict = flow_verdict(self.norms[0])  # nan at step 0: it diverged at once
+        self.message_text.set_text(wrap_message(self.history.message, 60))
         self.message_text.set_visible(bool(self.history.message))
         layers = len(sizes) - 1
-        self.heat.set_data(np.ma.masked_invalid(_log10_norms(self.norms).T))
+        # steps not reached (nan) stay blank in the heatmap
+        logs = np.where(np.isnan(self.norms), np.nan, log_norms(self.norms))
+        self.heat.set_data(np.ma.masked_invalid(logs.T))
         self.heat.set_extent((0.5, self.num_steps + 0.5, layers + 0.5, 0.5))
         self.ax_heat.set_yticks(np.arange(1, layers + 1))
         self.show_step()
@@ -715,26 +706,9 @@ class GradientFlowLab(Lab):
         self.ax_bars.set_xlim(-0.6, layers - 0.4)
         self.ax_bars.set_title(f"Gradient norm per layer, step {k}")
         self.marker.set_xdata([k + 1, k + 1])
-        first = self.norms[0]
-        self.verdict = flow_verdict(first[np.isfinite(first)] if np.any(np.isfinite(first))
-                                    else first)
         self.readout.value = (f"{self.depth.value} hidden layers, {self.activation.value}, "
                               f"{self.init.value} init: <b>{self.verdict}</b>")
         _show(self.image, self.fig)
-
-
-def _log10_norms(norms: np.ndarray) -> np.ndarray:
-    """log10 of norms (S, L); nan (steps not reached) stays nan, zeros go to the floor."""
-    from .viz.training import GRAD_FLOOR
-
-    with np.errstate(all="ignore"):
-        return np.where(np.isnan(norms), np.nan, np.log10(np.maximum(norms, GRAD_FLOOR)))
-
-
-def wrap_message_text(message: str) -> str:
-    from .viz.training import wrap_message
-
-    return wrap_message(message, 60)
 
 
 def gradient_flow_lab(steps: int = 60, width: int = 16, lr: float = 0.1,

@@ -9,17 +9,10 @@ The functions live in topic modules and are all re-exported here:
 ``analysis`` (lessons 05-09).
 """
 
-import importlib
+from . import analysis, calculus, graph, landscape, training
 
-_MODULES = ("training", "graph", "landscape", "calculus", "analysis")
 __all__: list[str] = []
-for _name in _MODULES:
-    try:
-        _module = importlib.import_module(f".{_name}", __name__)
-    except ModuleNotFoundError as _err:  # a topic module not written yet
-        if _err.name != f"{__name__}.{_name}":
-            raise
-        continue
+for _module in (training, graph, landscape, calculus, analysis):
     for _export in _module.__all__:
         globals()[_export] = getattr(_module, _export)
     __all__ += list(_module.__all__)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from .training import _new_axes
 
 __all__ = [
     "loglog_slope",
@@ -22,12 +23,6 @@ __all__ = [
     "plot_loss_comparison",
     "plot_optimizer_paths",
 ]
-
-
-def _axes(ax, figsize=(6, 4)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
@@ -67,7 +62,7 @@ def plot_loss_comparison(histories: Mapping[str, object], ax=None, smooth: int =
         raise ValueError(f"plot_loss_comparison: smooth must be an int >= 1, got {smooth!r}")
     if len(histories) == 0:
         raise ValueError("plot_loss_comparison: histories is empty, expected at least one run")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     for label, hist in histories.items():
         loss = _smooth(np.asarray(hist.loss, dtype=float), int(smooth))
         x = np.arange(1, loss.size + 1, dtype=float)
@@ -101,7 +96,7 @@ def plot_depth_profile(profiles: Mapping[str, Sequence[float]], ax=None,
     """
     if len(profiles) == 0:
         raise ValueError("plot_depth_profile: profiles is empty, expected at least one line")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     for label, values in profiles.items():
         values = np.asarray(values, dtype=float)
         if values.ndim != 1:
@@ -163,7 +158,7 @@ def plot_digit_gallery(X: np.ndarray, y_true: np.ndarray | None = None,
     ncols = max(1, min(int(ncols), X.shape[0]))
     nrows = -(-X.shape[0] // ncols)
     gap = 3 if y_true is not None else 0  # room above each image for its label
-    ax = _axes(ax, figsize=(0.8 * ncols, 1.1 * nrows + 0.4))
+    ax = _new_axes(ax, (0.8 * ncols, 1.1 * nrows + 0.4))
     ax.imshow(_tile(X.reshape(-1, h, w), ncols, gap=gap), cmap="gray_r",
               interpolation="nearest")
     for k in range(X.shape[0] if y_true is not None else 0):
@@ -203,7 +198,7 @@ def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: i
     C = int(num_classes) if num_classes is not None else int(max(y_true.max(), y_pred.max())) + 1
     counts = np.zeros((C, C), dtype=np.int64)
     np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
-    ax = _axes(ax, figsize=(5, 4.5))
+    ax = _new_axes(ax, (5, 4.5))
     image = ax.imshow(counts, cmap="Blues")
     for (i, j), n in np.ndenumerate(counts):
         if n:
@@ -250,7 +245,7 @@ def plot_cost_scaling(n_params: Sequence[float], seconds: Mapping[str, Sequence[
     n_params = np.asarray(n_params, dtype=float)
     if len(seconds) == 0:
         raise ValueError("plot_cost_scaling: seconds is empty, expected at least one method")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     for label, values in seconds.items():
         values = np.asarray(values, dtype=float)
         if values.shape != n_params.shape:
@@ -288,7 +283,7 @@ def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
     """
     from .landscape import plot_landscape
 
-    ax = plot_landscape(loss, _axes(ax, figsize=(5.5, 4.5)), xlim=xlim, ylim=ylim,
+    ax = plot_landscape(loss, _new_axes(ax, (5.5, 4.5)), xlim=xlim, ylim=ylim,
                         levels=levels, title=title)
     for k, (label, path) in enumerate(paths.items()):
         path = np.asarray(path, dtype=float)

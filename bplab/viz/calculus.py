@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..layers import sigmoid
+from ..layers import get_activation, sigmoid
+from .landscape import descent_path, plot_landscape
+from .training import _new_axes
 
 __all__ = [
     "difference_errors",
@@ -28,11 +30,14 @@ __all__ = [
     "plot_tangent",
 ]
 
-_ACTIVATIONS = {
-    "sigmoid": (sigmoid, lambda x: sigmoid(x) * (1.0 - sigmoid(x))),
-    "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
-    "relu": (lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float)),
-}
+PLOTTED_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+def _activation_curve(name: str, xs: np.ndarray, derivative: bool) -> np.ndarray:
+    """f(xs) or f'(xs) from bplab's own activation layer: the plot shows what the net does."""
+    layer = get_activation(name)
+    out = layer.forward(xs[None, :])
+    return (layer.backward(np.ones_like(out)) if derivative else out)[0]
 
 _LESSONS = [  # (number, short title, part)
     ("00", "welcome", 0), ("01", "derivatives &\nchain rule", 1),
@@ -43,14 +48,6 @@ _LESSONS = [  # (number, short title, part)
 ]
 _PARTS = ["start", "the mechanics of backprop", "training networks", "perspective"]
 _PART_COLORS = ["#d9d9d9", "#9ecae1", "#a1d99b", "#fdd0a2"]
-
-
-def _axes(ax, figsize=(6, 4)):
-    """The given Axes, or a new one on a new figure of figsize inches."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _check_callable(name: str, f) -> None:
@@ -65,7 +62,7 @@ def plot_course_map(ax=None):
     -------
     ax : matplotlib Axes
     """
-    ax = _axes(ax, figsize=(11, 3.6))
+    ax = _new_axes(ax, (11, 3.6))
     for i, (num, title, part) in enumerate(_LESSONS):
         x, y = (i % 5) * 2.2, 1.6 if i < 5 else 0.0
         ax.add_patch(_box(x, y, _PART_COLORS[part]))
@@ -107,7 +104,7 @@ def plot_tangent(f: Callable, x0: float, dfdx: float, xlim=(-2.0, 2.0), ax=None)
     ax : matplotlib Axes, optional
     """
     _check_callable("plot_tangent: f", f)
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     xs = np.linspace(xlim[0], xlim[1], 200)
     y0 = float(f(np.array([x0]))[0])
     ax.plot(xs, f(xs), label="f(x)")
@@ -164,7 +161,7 @@ def plot_difference_errors(f: Callable, dfdx: float, x: float, hs=None, ax=None)
     hs = np.logspace(-16, 0, 65) if hs is None else np.asarray(hs, dtype=np.float64)
     fwd, ctr = difference_errors(f, dfdx, x, hs)
     floor = 1e-18  # an exact 0 cannot be drawn on a log axis
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     ax.loglog(hs, np.maximum(fwd, floor), "o-", ms=3, label="forward (f(x+h) - f(x)) / h")
     ax.loglog(hs, np.maximum(ctr, floor), "s-", ms=3, label="central (f(x+h) - f(x-h)) / 2h")
     ax.loglog(hs, hs, ":", color="gray", label="slope 1 (error ~ h)")
@@ -188,7 +185,7 @@ def plot_gradient_field(f: Callable, grad: Callable, xlim=(-2.0, 2.0), ylim=(-2.
     """
     _check_callable("plot_gradient_field: f", f)
     _check_callable("plot_gradient_field: grad", grad)
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     X, Y = np.meshgrid(np.linspace(*xlim, 100), np.linspace(*ylim, 100))
     cs = ax.contour(X, Y, f(X, Y), levels=15, cmap="viridis")
     ax.clabel(cs, fontsize=7)
@@ -214,14 +211,14 @@ def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
     ax : matplotlib Axes, optional
     """
     for name in names:
-        if name not in _ACTIVATIONS:
-            raise ValueError(f"plot_activations: names must be from {sorted(_ACTIVATIONS)}, "
+        if name not in PLOTTED_ACTIVATIONS:
+            raise ValueError(f"plot_activations: names must be from {list(PLOTTED_ACTIVATIONS)}, "
                              f"got {name!r}")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     xs = np.linspace(xlim[0], xlim[1], 401)
     for name in names:
-        f, df = _ACTIVATIONS[name]
-        ax.plot(xs, (df if derivative else f)(xs), label=f"{name}'(x)" if derivative else name)
+        ax.plot(xs, _activation_curve(name, xs, derivative),
+                label=f"{name}'(x)" if derivative else name)
     ax.axhline(0, color="gray", lw=0.5)
     ax.axvline(0, color="gray", lw=0.5)
     ax.set(xlabel="x", xlim=xlim, ylabel="f'(x)" if derivative else "f(x)",
@@ -248,19 +245,12 @@ def plot_gradient_descent_1d(f: Callable, dfdx: Callable, x0: float, lr: float,
     _check_callable("plot_gradient_descent_1d: f", f)
     if not lr > 0:
         raise ValueError(f"plot_gradient_descent_1d: lr must be > 0, got {lr!r}")
-    path = [float(x0)]
-    for _ in range(int(steps)):
-        path.append(path[-1] - lr * float(dfdx(np.array(path[-1]))))
-    path = np.array(path)
-    ax = _axes(ax)
-    xs = np.linspace(xlim[0], xlim[1], 300)
-    ax.plot(xs, f(xs), color="gray")
-    ax.plot(path, f(path), "o-", color="tab:red", ms=4)
-    ax.plot(path[:1], f(path[:1]), "ks")
+    path = descent_path(dfdx, [x0], lr, steps)[:, 0]  # stops early, unwarned, if it escapes
+    ax = plot_landscape(f, ax, xlim=xlim, path=path, title=f"lr = {lr:g}, {steps} steps")
+    curve = np.asarray(f(np.linspace(xlim[0], xlim[1], 300)), dtype=np.float64)
+    ax.set_ylim(min(0.0, float(curve.min())), float(curve.max()))  # a diverging path leaves it
     ax.annotate("start", (path[0], float(f(path[:1])[0])), textcoords="offset points",
                 xytext=(6, -12))
-    ax.set(xlabel="w", ylabel="loss", xlim=xlim, title=f"lr = {lr:g}, {steps} steps")
-    ax.set_ylim(bottom=min(0.0, float(f(xs).min())), top=float(f(xs).max()))
     return ax
 
 
@@ -279,12 +269,11 @@ def plot_logistic_boundary(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray
     if w.shape != (2,) or X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_logistic_boundary: expected w (2,) and X (N, 2), "
                          f"got w {w.shape} and X {X.shape}")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     pad = 0.5
     gx, gy = np.meshgrid(np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 200),
                          np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 200))
-    z = np.clip(gx * w[0] + gy * w[1] + b, -50, 50)
-    probs = 1.0 / (1.0 + np.exp(-z))
+    probs = sigmoid(gx * w[0] + gy * w[1] + b)
     cf = ax.contourf(gx, gy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
     ax.contour(gx, gy, probs, levels=[0.5], colors="black")
     ax.figure.colorbar(cf, ax=ax, label="P(y = 1)")
@@ -309,7 +298,7 @@ def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):
     sizes = list(sizes)
     if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
         raise ValueError(f"plot_network_diagram: sizes must have >= 2 entries >= 1, got {sizes}")
-    ax = _axes(ax, figsize=(6, 4.5))
+    ax = _new_axes(ax, (6, 4.5))
     top = max(sizes)
     coords = [[(2.0 * i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
     for left, right in itertools.pairwise(coords):
@@ -350,7 +339,7 @@ def plot_gradient_check(errors: Mapping[str, float], threshold: float = 1e-7, ax
     """
     if not errors:
         raise ValueError("plot_gradient_check: errors is empty; expected {name: rel_error}")
-    ax = _axes(ax)
+    ax = _new_axes(ax, (6, 4))
     names, values = list(errors), np.maximum(np.array(list(errors.values()), float), 1e-20)
     colors = ["tab:green" if v < threshold else "tab:red" for v in values]
     ax.bar(names, values, color=colors)

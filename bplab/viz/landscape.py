@@ -13,18 +13,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .training import _new_axes
+
 __all__ = ["plot_landscape"]
 
 ESCAPE = 1e6  # a path this far from the start has diverged; stop before floats overflow
-
-
-def _new_axes(ax, figsize=(4.5, 3.5)):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def plot_landscape(loss: Callable, ax=None, *, xlim=(-2.0, 2.0), ylim=None, path=None,
@@ -59,7 +52,7 @@ def plot_landscape(loss: Callable, ax=None, *, xlim=(-2.0, 2.0), ylim=None, path
     >>> bp.viz.plot_landscape(lambda a, b: a**2 + 5 * b**2, xlim=(-2, 2), ylim=(-1, 1),
     ...                       path=[[1.5, 0.8], [0.9, -0.8]])                   # doctest: +SKIP
     """
-    ax = _new_axes(ax)
+    ax = _new_axes(ax, (4.5, 3.5))
     if ylim is None:
         grid = np.linspace(*xlim, resolution)
         ax.plot(grid, np.asarray(loss(grid), dtype=np.float64), color="0.3", lw=1.5)

@@ -23,6 +23,7 @@ GRAD_FLOOR = 1e-12  # norms below this (e.g. exact zeros) are drawn at the floor
 
 
 def _new_axes(ax, figsize=(5.0, 3.5)):
+    """The given Axes, or one on a new figure of ``figsize`` inches (pyplot loaded lazily)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
