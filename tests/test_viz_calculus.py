@@ -61,8 +61,10 @@ def test_plot_gradient_descent_1d_follows_the_update_rule():
 
 def test_plot_logistic_boundary_and_shape_errors():
     X, y = bp.data.make_moons(40, rng=0)
-    ax = calculus.plot_logistic_boundary(np.array([1.0, -1.0]), 0.0, X, y)
-    assert len(ax.collections) >= 2
+    w, b = np.array([1.0, -2.0]), 0.5
+    ax = calculus.plot_logistic_boundary(w, b, X, y)
+    boundary = ax.collections[1].get_paths()[0].vertices  # the sigmoid = 0.5 contour
+    np.testing.assert_allclose(boundary @ w + b, 0.0, atol=1e-2)  # lies on x w + b = 0
     with pytest.raises(ValueError, match=r"expected w \(2,\)"):
         calculus.plot_logistic_boundary(np.ones(3), 0.0, X, y)
 
@@ -76,11 +78,22 @@ def test_plot_gradient_check_colours_failures_red():
         calculus.plot_gradient_check({})
 
 
+def test_tangent_has_the_given_slope_through_the_point():
+    ax = calculus.plot_tangent(np.sin, 0.3, np.cos(0.3))
+    xs, ys = ax.lines[1].get_data()
+    np.testing.assert_allclose(ys, np.sin(0.3) + np.cos(0.3) * (xs - 0.3))
+
+
+def test_gradient_field_arrows_are_the_gradient():
+    ax = calculus.plot_gradient_field(lambda x, y: x ** 2 + y ** 2,
+                                      lambda x, y: (2 * x, 2 * y))
+    arrows = next(c for c in ax.collections if hasattr(c, "U"))
+    np.testing.assert_allclose(arrows.U, 2 * arrows.X)
+    np.testing.assert_allclose(arrows.V, 2 * arrows.Y)
+
+
 @pytest.mark.parametrize("draw", [
     lambda ax: calculus.plot_course_map(ax=ax),
-    lambda ax: calculus.plot_tangent(np.sin, 0.3, np.cos(0.3), ax=ax),
-    lambda ax: calculus.plot_gradient_field(lambda x, y: x ** 2 + y ** 2,
-                                            lambda x, y: (2 * x, 2 * y), ax=ax),
     lambda ax: calculus.plot_network_diagram((2, 3, 1), ax=ax),
 ])
 def test_plots_draw_on_the_given_axes(draw):

@@ -79,15 +79,16 @@ def test_playground_sliders_retrain_and_redraw(page, jupyter_lab, artifacts):
     expect(lr_readout).not_to_have_text(before["lr"])
     expect(summary).not_to_have_text(before["summary"])
     lab.screenshot(path=artifacts / "playground_1_lr.png")
+    assert image.screenshot() != before["png"]  # the pixels changed, not only the URL
 
     depth_handle, depth_readout = slider(lab, "hidden layers")
-    src = image.get_attribute("src")
+    src, png = image.get_attribute("src"), image.screenshot()
     move(page, depth_handle, "End")
     wait_for_new_image(image, src)
     expect(depth_readout).to_have_text("8")
     expect(summary).to_contain_text("[2, 8, 8, 8, 8, 8, 8, 8, 8, 2]")
     lab.screenshot(path=artifacts / "playground_2_depth.png")
-    assert image.screenshot() != before["png"]  # the pixels changed, not only the URL
+    assert image.screenshot() != png  # the depth change itself redrew (8 gradient bars)
 
     src = image.get_attribute("src")
     lab.get_by_role("button", name="Step").click()
@@ -140,6 +141,10 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
     flow.screenshot(path=artifacts / "lab_gradient_flow.png")
 
     playground = output_with(page, "hidden layers", "Train")
-    expect(playground.locator("img.widget-image").first).to_have_attribute(
-        "src", re.compile(r"^blob:|^data:"), timeout=90_000)
+    image = playground.locator("img.widget-image").first
+    expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
+    src, png = image.get_attribute("src"), image.screenshot()
+    playground.get_by_role("button", name="Step").click()
+    wait_for_new_image(image, src)
+    assert image.screenshot() != png  # a training step redrew the views
     playground.screenshot(path=artifacts / "lab_playground.png")
