@@ -370,6 +370,18 @@ def _fit_quietly(*args, **kwargs):
         return fit(*args, **kwargs)
 
 
+def _set_bars(ax, bars, norms: np.ndarray) -> None:
+    """Show one bar per layer at its norm (L,); non-finite or tiny norms sit at the floor."""
+    from .viz.training import GRAD_FLOOR
+
+    for k, bar in enumerate(bars):
+        bar.set_visible(k < len(norms))
+        value = norms[k] if k < len(norms) and np.isfinite(norms[k]) else GRAD_FLOOR
+        bar.set_height(max(value, GRAD_FLOOR))
+    ax.set_xticks(np.arange(len(norms)), [str(k + 1) for k in range(len(norms))])
+    ax.set_xlim(-0.6, len(norms) - 0.4)
+
+
 def _message_artist(ax):
     """A hidden ``viz.show_message`` box in the middle of ``ax``, its text set later."""
     from .viz.training import show_message
@@ -536,7 +548,7 @@ class Playground(Lab):
     # -- drawing -------------------------------------------------------------------------
     def redraw(self) -> None:
         """Update the three views' artists in place, then the image and the readout."""
-        from .viz.training import GRAD_FLOOR, boundary_rgb, loss_series, wrap_message
+        from .viz.training import boundary_rgb, loss_series, wrap_message
 
         steps, loss, val_steps, val = loss_series(self.history)
         self.train_line.set_data(steps, loss)
@@ -546,11 +558,7 @@ class Playground(Lab):
         _log_ylim(self.ax_loss, np.r_[loss, val])
         self.boundary_image.set_data(boundary_rgb(self.model, self.grid, self.resolution))
         norms = np.asarray(self.grad_norms, dtype=np.float64)
-        for k, bar in enumerate(self.grad_bars):
-            bar.set_visible(k < len(norms))
-            bar.set_height(max(norms[k], GRAD_FLOOR) if k < len(norms) else GRAD_FLOOR)
-        self.ax_grads.set_xticks(np.arange(len(norms)), [str(k + 1) for k in range(len(norms))])
-        self.ax_grads.set_xlim(-0.6, len(norms) - 0.4)
+        _set_bars(self.ax_grads, self.grad_bars, norms)
         _log_ylim(self.ax_grads, norms)
         self.grads_text.set_text("Every gradient is 0:\nnothing can learn\n(dead ReLUs, or zero init)" if np.all(norms == 0) else "")
         self.grads_text.set_visible(bool(self.grads_text.get_text()))
@@ -694,16 +702,8 @@ class GradientFlowLab(Lab):
 
     def show_step(self) -> None:
         """Bars for the step chosen by the ``step`` slider; redraw the image."""
-        from .viz.training import GRAD_FLOOR
-
         k = self.step.value
-        norms, layers = self.norms[k], self.norms.shape[1]
-        for j, bar in enumerate(self.bars):
-            bar.set_visible(j < layers)
-            value = norms[j] if j < layers and np.isfinite(norms[j]) else GRAD_FLOOR
-            bar.set_height(max(value, GRAD_FLOOR))
-        self.ax_bars.set_xticks(np.arange(layers), [str(j + 1) for j in range(layers)])
-        self.ax_bars.set_xlim(-0.6, layers - 0.4)
+        _set_bars(self.ax_bars, self.bars, self.norms[k])
         self.ax_bars.set_title(f"Gradient norm per layer, step {k}")
         self.marker.set_xdata([k + 1, k + 1])
         self.readout.value = (f"{self.depth.value} hidden layers, {self.activation.value}, "
