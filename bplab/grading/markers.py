@@ -45,8 +45,8 @@ def _where(name: str, index: int, cell) -> str:
     return f"{name}, cell {index}" + (f" (id {cid})" if cid else "")
 
 
-def part_cells(nb, name: str, verify: bool = True) -> dict[str, PartCells]:
-    """Map part id -> PartCells for a notebook; with ``verify``, check it against the spec.
+def part_cells(nb, name: str) -> dict[str, PartCells]:
+    """Map part id -> PartCells for a notebook, checked against the exercise's spec.
 
     Verification: roles are known, each part has one solution and one check cell, the
     check cell's ``points`` equal ``Part.points``, and every part of the spec appears.
@@ -58,19 +58,17 @@ def part_cells(nb, name: str, verify: bool = True) -> dict[str, PartCells]:
             continue
         part_id, role = meta["part"], meta.get("role")
         exercise_of(part_id)  # ValueError for a malformed id
-        if verify and role not in ROLES:
+        if role not in ROLES:
             raise NotebookError(f"{_where(name, index, cell)}: bplab role must be one of "
                                 f"{ROLES}, got {role!r}")
         entry = found.setdefault(part_id, PartCells(part_id))
-        if role in ROLES and getattr(entry, role) is not None and verify:
+        if getattr(entry, role) is not None:
             raise NotebookError(f"{_where(name, index, cell)}: a second {role} cell for "
                                 f"{part_id}")
-        if role in ROLES and getattr(entry, role) is None:
-            setattr(entry, role, index)
+        setattr(entry, role, index)
         if role == "check":
             entry.points = meta.get("points")
-    if verify:
-        _verify_against_spec(found, name)
+    _verify_against_spec(found, name)
     return found
 
 
