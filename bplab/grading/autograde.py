@@ -221,7 +221,6 @@ def grade_submission(path: str | Path, source: str | Path = "solutions",
         return grade
     with tempfile.TemporaryDirectory(prefix="bplab-grade-") as workdir:
         graded = rebuild(nb, source_nb, str(source_path))
-        nbformat.write(graded, os.path.join(workdir, path.name))
         run = _Run(workdir, timeout)
         try:
             cell_runs = _run_notebook(run, graded, budget=10 * timeout)
