@@ -16,9 +16,8 @@ from ...data import load_digits, train_test_split
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
-from .ex03 import LabeledCase, accuracy_target
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
            "load_development_set", "per_class_accuracy"]
@@ -85,6 +84,13 @@ def _per_class_cases(rng):
     return cms
 
 
+def _validation_cases(rng):
+    """Public: the last 288 development digits, with their (public) labels."""
+    X_dev, y_dev = load_development_set()
+    return [LabeledCase((X_dev[-288:],), note="288 development digits; the held-out score "
+                        "is the grader's", y=y_dev[-288:], target=TARGET_ACCURACY)]
+
+
 def _heldout_cases(rng):
     _, X_held, _, y_held = _split()
     order = rng.permutation(len(y_held))
@@ -110,6 +116,6 @@ PARTS = [
          compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
          description="accuracy of each true class from the confusion matrix"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
-         compare=accuracy_target,
+         compare=accuracy_target, public_cases=_validation_cases,
          description=f"your MLP on the held-out digits: accuracy >= {TARGET_ACCURACY}"),
 ]
