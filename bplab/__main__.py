@@ -31,7 +31,8 @@ def _exercises(args: argparse.Namespace) -> int:
     if notebooks is None:
         return _fail(LEARNERS_COPY)
     try:
-        report = notebooks.generate(args.source, args.dest, check=args.check, force=args.force)
+        report = notebooks.generate(args.source, args.dest, check=args.check, force=args.force,
+                                    **({"public": args.public} if args.public else {}))
     except (ValueError, OSError) as err:
         return _fail(str(err))
     for name in report.written:
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("exercises", help="write exercises/ and the public data from solutions/")
     ex.add_argument("--source", default="solutions", help="source notebooks (solutions/)")
     ex.add_argument("--dest", default="exercises", help="student copies (exercises/)")
+    ex.add_argument("--public", help="folder of the public data (default: bplab's own)")
     ex.add_argument("--check", action="store_true",
                     help="write nothing; exit 1 when anything differs from what would be written")
     ex.add_argument("--force", action="store_true", help="overwrite hand-edited copies")

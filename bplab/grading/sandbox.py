@@ -164,6 +164,8 @@ def _kill(proc: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        stream.close()
 
 
 def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamEnd,
