@@ -37,7 +37,15 @@ import nbformat
 from .feedback import clean
 from .judge import Close, expectations, judge
 from .notebooks import exercise_from, graded_notebook, part_cells, solution_cell_of
-from .sandbox import BWRAP_MISSING, Limits, StreamEnd, bwrap_command, bwrap_path, stream_lines, unsandboxed
+from .sandbox import (
+    BWRAP_MISSING,
+    Limits,
+    StreamEnd,
+    bwrap_command,
+    bwrap_path,
+    stream_lines,
+    unsandboxed,
+)
 from .spec import PUBLIC_SEED, Part, Status, hidden_seed, load_parts, make_cases
 from .wire import dumps
 
@@ -187,8 +195,8 @@ def _failure(line: dict, timeout: float) -> tuple[Status, str]:
         return Status.ERROR, "your code crashed the Python kernel"
     if kind == "skipped":
         return Status.ERROR, "not graded: the notebook crashed the kernel too many times"
-    return Status.ERROR, f"the grader could not call your code ({line.get('ename', '')}: " \
-                         f"{line.get('evalue', '')})"
+    why = f"{line.get('ename', '')}: {line.get('evalue', '')}"
+    return Status.ERROR, f"the grader could not call your code ({why})"
 
 
 def _grade_part(part: Part, cases: list, n_public: int, line: dict, cell: dict | None,
@@ -215,7 +223,7 @@ class Settings:
     timeout: float = 60.0
     budget: float | None = None      # default: 10 x timeout
     sandbox: bool = True
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def wall_clock(self) -> float:
@@ -334,7 +342,7 @@ def _safely(path: str, student_side: Path, settings: Settings, exercise: str | N
 def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                timeout: float = 60.0, exercise: str | None = None, sandbox: bool = True,
                budget: float | None = None, out: str | Path | None = None,
-               limits: Limits = Limits()) -> list[SubmissionGrade]:
+               limits: Limits | None = None) -> list[SubmissionGrade]:
     """Grade ``paths`` with ``jobs`` sandboxes at a time; results in the order of ``paths``.
     With ``out``, the grades file is rewritten as each submission finishes, so a run that is
     stopped keeps what it graded."""
@@ -347,7 +355,7 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                          f"(it has {', '.join(known)})")
     if sandbox and bwrap_path() is None:
         raise RuntimeError(BWRAP_MISSING)
-    settings = Settings(timeout, budget, sandbox, limits)
+    settings = Settings(timeout, budget, sandbox, limits or Limits())
     paths = [str(p) for p in paths]
     results: dict[int, SubmissionGrade] = {}
     slots, lock = list(range(max(1, jobs))), threading.Lock()

@@ -17,7 +17,7 @@ import json
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def public_data(exercise: str) -> str:
                       sort_keys=True, separators=(",", ":")) + "\n"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exercise_data(exercise: str) -> dict:
     path = PUBLIC_DIR / f"{exercise}.json"
     if path.is_file():
@@ -163,9 +163,9 @@ def _recorded(part: PublicPart, value: Any) -> tuple[Status, str]:
             float(value)
         except (TypeError, ValueError):
             return Status.FAILED, f"expected a number, got {type(value).__name__}"
-    elif form["form"] == "dict":
-        if not isinstance(value, dict) or not set(form["keys"]) <= set(value):
-            return Status.FAILED, f"expected a dict with keys {form['keys']}, got {value!r}"[:300]
+    elif form["form"] == "dict" and not (isinstance(value, dict)
+                                         and set(form["keys"]) <= set(value)):
+        return Status.FAILED, f"expected a dict with keys {form['keys']}, got {value!r}"[:300]
     return Status.RECORDED, (f"answer recorded: {value!r}. The grader marks it; no right or "
                              "wrong is shown here, so trying answers in turn tells you nothing")
 

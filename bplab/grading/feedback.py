@@ -23,7 +23,7 @@ import numpy as np
 
 from .wire import Record, to_data
 
-__all__ = ["RTOL", "ATOL", "Diagnosis", "clean", "close", "csv_safe", "describe", "diagnose"]
+__all__ = ["ATOL", "RTOL", "Diagnosis", "clean", "close", "csv_safe", "describe", "diagnose"]
 
 RTOL, ATOL = 1e-6, 1e-8
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -14,9 +14,9 @@ public compares below, which need only the case and the expected output; value p
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np

@@ -196,7 +196,7 @@ def _harness_source(calls_path: str, index: int, out_path: str) -> str:
 
 
 MAX_KERNEL_STARTS = 6
-MAX_ANSWER_BYTES = 16 * 2**20
+MAX_ANSWER_BYTES = 8 * 2**20
 
 
 def read_regular(path: str, cap: int) -> bytes | None:
