@@ -65,6 +65,12 @@ def _grade_problem(args: argparse.Namespace) -> str:
     return ""
 
 
+def _progress(done: int, total: int, grade) -> None:
+    """One line per finished submission, on stderr (the table goes to stdout at the end)."""
+    print(f"graded {done}/{total}: {grade.student} {grade.total}/{grade.max_total} "
+          f"({grade.seconds:.1f} s)", file=sys.stderr, flush=True)
+
+
 def _grade(args: argparse.Namespace) -> int:
     """Grade submissions, print the table, and save the grades as they come."""
     autograde, report = _instructors("autograde"), _instructors("report")
@@ -81,7 +87,7 @@ def _grade(args: argparse.Namespace) -> int:
         results = autograde.grade_many(args.submissions, args.source, jobs=args.jobs,
                                        timeout=args.timeout, exercise=args.exercise,
                                        sandbox=not args.no_sandbox, budget=args.budget,
-                                       out=args.out)
+                                       out=args.out, progress=_progress)
     except (ValueError, RuntimeError, OSError) as err:
         return _fail(str(err))
     print(report.format_table(results))

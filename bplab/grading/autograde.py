@@ -342,10 +342,10 @@ def _safely(path: str, student_side: Path, settings: Settings, exercise: str | N
 def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                timeout: float = 60.0, exercise: str | None = None, sandbox: bool = True,
                budget: float | None = None, out: str | Path | None = None,
-               limits: Limits | None = None) -> list[SubmissionGrade]:
+               limits: Limits | None = None, progress=None) -> list[SubmissionGrade]:
     """Grade ``paths`` with ``jobs`` sandboxes at a time; results in the order of ``paths``.
     With ``out``, the grades file is rewritten as each submission finishes, so a run that is
-    stopped keeps what it graded."""
+    stopped keeps what it graded; ``progress(done, total, grade)`` hears of each one."""
     from .release import student_package
     from .report import write_grades
 
@@ -368,4 +368,6 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                 results[futures[future]] = future.result()
                 if out:
                     write_grades([results[i] for i in sorted(results)], out)
+                if progress:
+                    progress(len(results), len(paths), future.result())
     return [results[i] for i in range(len(paths))]
