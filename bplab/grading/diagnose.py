@@ -37,6 +37,7 @@ class Bug:
 
     message: str
     fn: Callable
+    key: str = ""   # names the bug for class reports: "transposed", "missing 1/N", ...
 
 
 def close(a: np.ndarray, b: np.ndarray, rtol: float = RTOL, atol: float = ATOL) -> bool:

@@ -160,15 +160,17 @@ def close_dict(student, reference, case: Case, rtol: float = 1e-4) -> tuple[bool
 
 BUGS = {
     "ex04.forward": [
-        Bug("the activation is missing: H = tanh(X W1 + b1)",
-            lambda X, W1, b1, W2, b2: ((X @ W1 + b1) @ W2 + b2, X @ W1 + b1))],
+        Bug("the hidden layer's activation is missing",
+            lambda X, W1, b1, W2, b2: ((X @ W1 + b1) @ W2 + b2, X @ W1 + b1),
+            key="activation")],
     "ex04.hidden_layer": [
-        Bug("the tanh derivative is missing: dZ1 = dH * (1 - H**2) before dW1 = X^T dZ1",
-            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)))],
+        Bug("the gradient skipped the tanh: its local derivative is missing",
+            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)), key="activation")],
     "ex04.backward": [
-        Bug("the gradients are N times too large: the loss is a MEAN over the batch, "
-            "so dL/dY = (Y - Y_true) / N", lambda X, Yt, W1, b1, W2, b2: {
-                k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()})],
+        Bug("the gradients are N times too large: the loss is a MEAN over the batch",
+            lambda X, Yt, W1, b1, W2, b2: {
+                k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()},
+            key="missing 1/N")],
 }
 
 PARTS = [
@@ -177,7 +179,7 @@ PARTS = [
          description="forward: H = tanh(X W1 + b1), Y = H W2 + b2; return (Y, H)"),
     Part("ex04.loss", "half_mse", 1, half_mse, _loss_cases,
          compare=make_compare(names=("L", "dY")),
-         description="L = 1/(2N) sum (Y - Y_true)^2 and dL/dY"),
+         description="the mean half squared error and dL/dY"),
     Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
          compare=make_compare(names=("dW2", "db2", "dH")),
          description="output layer: dW2, db2 and dH from dY"),
