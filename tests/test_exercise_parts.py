@@ -227,3 +227,45 @@ def test_ex11_fixes_pass_the_gradient_check_the_broken_versions_fail():
     for fn, ok in ((ex11.linear_mse_grads, True), (ex11.BROKEN["linear_mse_grads"][0], False)):
         num = _num_grad(lambda w: ex11.mse_grad(X @ w + b, Y)[0], W)
         assert (rel_error(fn(X, Y, W, b)["W"], num) < 1e-8) is ok
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_part_has_two_or_three_staged_hints(exercise):
+    """Hints unfold one at a time: nested <details>, right before the part's solution cell."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    (path,) = (Path(__file__).parents[1] / "solutions").glob(f"{exercise}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    for part in load_parts(exercise):
+        index = next(i for i, c in enumerate(cells)
+                     if c.metadata.get("bplab", {}) == {"part": part.id, "role": "solution"})
+        hints = cells[index - 1]
+        assert hints.cell_type == "markdown", f"{part.id}: no hints cell before the solution"
+        summaries = re.findall(r"<summary>Hint (\d)</summary>", hints.source)
+        assert summaries in (["1", "2"], ["1", "2", "3"]), f"{part.id}: hints {summaries}"
+        assert hints.source.count("<details>") == hints.source.count("</details>")
+        # nested: every hint opens before any closes, so hint k+1 shows only inside hint k
+        assert hints.source.rindex("<details>") < hints.source.index("</details>")
+
+
+def test_ex11_notebook_shows_the_spec_s_broken_functions(capsys):
+    """The broken code the learner reads is the code the spec recognises as unchanged."""
+    from pathlib import Path
+
+    import nbformat
+
+    from bplab.grading.diagnose import compare
+    from bplab.grading.exercises import ex11
+    path = Path(__file__).parents[1] / "solutions" / "ex11_spot_the_bug.ipynb"
+    namespace: dict = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and cell.metadata.get("bplab", {}).get("role") != "check":
+            exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102
+    for part in load_parts("ex11"):
+        broken, _ = ex11.BROKEN[part.name]
+        for case in make_cases(part, PUBLIC_SEED):
+            shown = namespace[f"broken_{part.name}"](*case.args)
+            ok, message = compare(shown, broken(*case.args), case)
+            assert ok, f"{part.id}: the notebook's broken_{part.name} differs: {message}"

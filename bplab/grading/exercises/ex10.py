@@ -204,7 +204,7 @@ BUGS = {
         Bug("that is the elementwise derivative only: each probability depends on every "
             "score of its row", lambda dp, p: dp * p * (1 - p), key="diagonal only"),
         Bug("the row sum was taken over the wrong axis",
-            lambda dp, p: p * (dp - np.sum(dp * p, axis=0, keepdims=True)), key="bias axis")],
+            lambda dp, p: p * (dp - np.sum(dp * p, axis=0, keepdims=True)), key="axis")],
     "ex10.softmax_ce_backward": [
         Bug("dscores is N times too large: the loss is a mean over the batch",
             lambda s, y: softmax_ce_backward(s, y) * s.shape[0], key="missing 1/N"),
