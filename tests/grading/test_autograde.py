@@ -16,7 +16,7 @@ from adversarial import BUILDERS, EXPECTED, build
 from conftest import SOURCE
 
 from bplab.grading.autograde import grade_many, student_of
-from bplab.grading.generate import generate_notebook
+from bplab.grading.notebooks import generate_notebook
 
 pytestmark = pytest.mark.slow
 

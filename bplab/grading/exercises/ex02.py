@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 
 from ...autograd import Value
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import check_topological, make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = [
     "PARTS",
@@ -139,28 +139,6 @@ def _topo_cases(rng):
         children, root = random_dag(rng, n)
         cases.append(Case((children, root), note=f"a random graph of up to {n} nodes"))
     return cases
-
-
-def check_topological(student, reference, case: Case) -> tuple[bool, str]:
-    """Is ``student`` a list of exactly the reachable labels, each after all of its inputs?"""
-    children, root = case.args
-    if not isinstance(student, (list, tuple)) or not all(isinstance(s, str) for s in student):
-        return False, f"expected a list of node labels, got {type(student).__name__}"
-    seen: set[str] = set()
-    for label in student:
-        if label in seen:
-            return False, f"node {label!r} appears twice: visit each node once (keep a visited set)"
-        missing = [c for c in children.get(label, []) if c not in seen]
-        if missing:
-            return False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
-                           "come after all of its inputs (append it after visiting its children)")
-        seen.add(label)
-    if set(student) != set(reference):
-        lost = sorted(set(reference) - set(student))
-        return False, f"nodes missing from the order: {lost}"
-    if student[-1] != root:
-        return False, f"the output {root!r} must come last"
-    return True, f"a valid order of {len(student)} nodes"
 
 
 def _expression_cases(rng):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import close_dict, make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = [
     "PARTS",
@@ -142,22 +142,6 @@ def _backward_cases(rng):
 
 def _numeric_cases(rng):
     return _backward_cases(rng)[:1]
-
-
-def close_dict(student, reference, case: Case, rtol: float = 1e-4) -> tuple[bool, str]:
-    """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
-    if not isinstance(student, dict):
-        return False, f"expected a dict with keys {sorted(reference)}, got {type(student).__name__}"
-    if set(student) != set(reference):
-        return False, f"expected keys {sorted(reference)}, got {sorted(student)}"
-    for key, ref in reference.items():
-        got = np.asarray(student[key])
-        if got.shape != ref.shape:
-            return False, f"{key}: shape {got.shape}, expected {ref.shape}"
-        if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
-            err = np.max(np.abs(got - ref))
-            return False, f"{key}: off by up to {err:.2e} from the central differences"
-    return True, "every gradient matches"
 
 
 BUGS = {

@@ -14,9 +14,8 @@ from ...data import make_spirals
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
-from .ex03 import LabeledCase, accuracy_target
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = [
     "PARTS",

@@ -3,10 +3,10 @@
 The 1797 digits are split once, stratified, with seed ``SPLIT_SEED``: 80 % form the
 development set the notebook loads with ``bp.data.load_digits_development()`` (it splits
 that again into train and validation parts, ``VAL_SPLIT``); the other 20 % (359 images) are
-held out. The public check of ``predict`` (``bp.check``) scores it on the notebook's own
+held out. The public check of ``predict`` (``public_cases``) scores it on the notebook's own
 validation split only, so running the check again and again tunes nothing on the held-out
-images; the hidden cases (any other seed) hand the held-out images to ``predict`` and that
-score is the grader's alone.
+images; the hidden cases hand the held-out images to ``predict``, and that score is the
+grader's alone.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from ...data import load_digits, train_test_split
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
-from ..diagnose import Bug, make_compare
-from ..judge import PUBLIC_SEED
-from ..spec import Case, Part
-from .ex03 import LabeledCase, accuracy_target
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
            "load_development_set", "per_class_accuracy"]
@@ -88,31 +86,19 @@ def _per_class_cases(rng):
     return cms
 
 
-def _is_public(rng: np.random.Generator) -> bool:
-    """True when ``rng`` is the public check's generator (fresh from PUBLIC_SEED)."""
-    return rng.bit_generator.state == np.random.default_rng(PUBLIC_SEED).bit_generator.state
+def _validation_cases(rng):
+    """Public: the notebook's own validation split of the development set, with labels."""
+    X_dev, y_dev = load_development_set()
+    _, X_val, _, y_val = train_test_split(X_dev, y_dev, **VAL_SPLIT)
+    return [LabeledCase((X_val,), note=f"your {len(y_val)} validation digits; the held-out "
+                        "score is the grader's", y=y_val, target=TARGET_ACCURACY)]
 
 
 def _heldout_cases(rng):
-    if _is_public(rng):   # the learner's check: their own validation split, never held-out
-        X_dev, y_dev = load_development_set()
-        _, X_val, _, y_val = train_test_split(X_dev, y_dev, **VAL_SPLIT)
-        return [LabeledCase((X_val,), note=f"validation: the {len(y_val)} validation digits",
-                            y=y_val, target=TARGET_ACCURACY)]
     _, X_held, _, y_held = _split()
     order = rng.permutation(len(y_held))
     return [LabeledCase((X_held[order],), note=f"the {len(y_held)} held-out digits",
                         y=y_held[order], target=TARGET_ACCURACY)]
-
-
-def _accuracy(student, reference, case: LabeledCase) -> tuple[bool, str]:
-    """accuracy_target, naming the data it was measured on (validation or held-out)."""
-    ok, message = accuracy_target(student, reference, case)
-    if case.note.startswith("validation") and "accuracy" in message.split(" (")[0]:
-        # the reference trained on all of dev, so its validation figure would mislead
-        head = message.split(" (")[0].replace("held-out accuracy", "validation accuracy")
-        message = f"{head} ({case.y.size} validation digits); the held-out score is the grader's"
-    return ok, message
 
 
 BUGS = {
@@ -133,6 +119,6 @@ PARTS = [
          compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
          description="accuracy of each true class from the confusion matrix"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
-         compare=_accuracy,
+         compare=accuracy_target, public_cases=_validation_cases,
          description=f"your MLP on raw pixels: accuracy >= {TARGET_ACCURACY}"),
 ]

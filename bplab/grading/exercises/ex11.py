@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = ["BROKEN", "PARTS", "fit_linear", "linear_backward", "linear_mse_grads",
            "mse_grad", "regression_grads", "relu_backward", "relu_layer_backward",

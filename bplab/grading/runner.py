@@ -1,9 +1,17 @@
-"""A learner's kernel, driven one cell at a time, that survives what the learner's code does.
+"""Inside the sandbox: run a learner's notebook in a kernel, then call their code on the
+cases' arguments, and stream what came back to the grader as lines of data.
+
+``python -m bplab.grading.runner INBOX`` reads ``INBOX/notebook.ipynb`` (the learner's code
+cells) and ``INBOX/calls.json`` (for each part: the name to call and the cases' arguments:
+never an expected value or a label), and writes to its standard output one line of
+``wire`` data per event: each cell's status, then each part's outcomes, then "done".
+Nothing here decides a grade: the grader judges the outcomes in its own process, so what
+the learner's code does to this process changes nothing but its own answers.
 
 ``KernelSession.run(source)`` executes code with a timeout and reports what happened
 ("ok", "error" with the exception name, "timeout", "died") instead of raising. Output is
-capped per cell (a notebook that prints 50 MB keeps 20 kB of it), a timed-out cell is
-interrupted, and a kernel that dies or ignores the interrupt is restarted.
+capped per cell, a timed-out cell is interrupted, and a kernel that dies or ignores the
+interrupt is restarted (the notebook so far is replayed, within the grader's one budget).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 
@@ -19,7 +28,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
-__all__ = ["OUTPUT_CAP", "CellRun", "KernelSession"]
+__all__ = ["OUTPUT_CAP", "CellRun", "KernelSession", "harness", "main"]
 
 OUTPUT_CAP = 20_000  # characters of output kept per cell
 PROBE_TIMEOUT = 5.0
@@ -161,3 +170,136 @@ class KernelSession:
         """Characters of output dropped by the cap, over every kernel this session started."""
         current = getattr(self.client, "dropped_output", 0) if self.client else 0
         return self._dropped_by_closed_kernels + current
+
+
+# ---- the harness: the one call the kernel makes per part -------------------------------------
+def harness(namespace: dict, calls_path: str, index: int, out_path: str) -> None:
+    """Call ``namespace[name]`` of part ``index`` on its cases' arguments; write outcomes."""
+    from .judge import call_cases
+    from .spec import Case
+    from .wire import dumps, loads
+
+    with open(calls_path) as f:
+        call = loads(f.read())["parts"][index]
+    if call["name"] not in namespace:
+        result = {"missing": call["name"]}
+    else:
+        cases = [Case(tuple(c["args"]), dict(c["kwargs"])) for c in call["cases"]]
+        result = {"outcomes": call_cases(namespace[call["name"]], call["kind"], cases)}
+    with open(out_path, "w") as f:
+        f.write(dumps(result))
+
+
+def _harness_source(calls_path: str, index: int, out_path: str) -> str:
+    return (f"__import__('bplab.grading.runner', fromlist=['harness'])"
+            f".harness(globals(), {calls_path!r}, {index}, {out_path!r})")
+
+
+MAX_KERNEL_STARTS = 6
+MAX_ANSWER_BYTES = 16 * 2**20
+
+
+def read_regular(path: str, cap: int) -> bytes | None:
+    """At most ``cap`` bytes of a regular file, never following a link and never blocking on
+    a FIFO; None when it is missing, not a regular file, or larger than ``cap``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        data = os.read(fd, cap + 1)
+        return data if len(data) <= cap else None
+    finally:
+        os.close(fd)
+
+
+class _Replayer:
+    """A KernelSession that replays the cells run so far after the kernel dies."""
+
+    def __init__(self, workdir: str, timeout: float):
+        self.session, self.timeout = KernelSession(workdir, dict(os.environ)), timeout
+        self.ran: list[str] = []
+
+    def _restart(self) -> bool:
+        while self.session.starts < MAX_KERNEL_STARTS:
+            self.session.start()
+            for source in list(self.ran):
+                if self.session.run(source, self.timeout).status in ("died", "timeout") \
+                        and not self.session.alive:
+                    self.ran.remove(source)  # the cell that kills the kernel is not replayed
+                    break
+            else:
+                return True
+        return False
+
+    def step(self, source: str, replay: bool) -> CellRun:
+        if not self.session.alive and not self._restart():
+            return CellRun("skipped")
+        result = self.session.run(source, self.timeout)
+        if replay and self.session.alive:
+            self.ran.append(source)
+        return result
+
+
+def _part_line(run: _Replayer, inbox: str, index: int) -> dict:
+    """Call part ``index`` through the harness; its outcomes, or what went wrong."""
+    out_path = os.path.join(run.session.workdir, f".answers-{index}-{os.urandom(6).hex()}.json")
+    result = run.step(_harness_source(os.path.join(inbox, "calls.json"), index, out_path), False)
+    if result.status != "ok":
+        return {"part": index, "status": result.status, "ename": result.ename,
+                "evalue": result.evalue}
+    raw = read_regular(out_path, MAX_ANSWER_BYTES)
+    if raw is None:
+        return {"part": index, "status": "error", "evalue": "no readable answers file"}
+    from .wire import WireError, loads
+
+    try:
+        return {"part": index, "answers": loads(raw.decode("utf-8", "replace"))}
+    except WireError as err:
+        return {"part": index, "status": "error", "evalue": f"unreadable answers: {err}"}
+
+
+def main(inbox: str, emit) -> None:
+    """Run the notebook, then every part; ``emit(dict)`` each line of what happened."""
+    import nbformat
+
+    with open(os.path.join(inbox, "settings.json")) as f:
+        settings = json.load(f)
+    nb = nbformat.read(os.path.join(inbox, "notebook.ipynb"), as_version=4)
+    run = _Replayer(os.getcwd(), float(settings["timeout"]))
+    try:
+        run.session.start()  # the harness's imports, before any learner code and its clock
+        run.session.run("import bplab.grading.runner", 60.0)
+        run.ran.append("import bplab.grading.runner")
+        cells = []
+        for index, cell in enumerate(nb.cells):
+            result = run.step(cell.source, True)
+            cells.append({"index": index, "status": result.status, "ename": result.ename,
+                          "evalue": result.evalue})
+        emit({"cells": cells})
+        for index in range(int(settings["parts"])):
+            emit(_part_line(run, inbox, index))
+        emit({"done": True, "starts": run.session.starts,
+              "dropped": run.session.dropped_output})
+    finally:
+        run.session.close()
+
+
+def _emitter():
+    """Write lines to the original stdout only; everything else printed goes nowhere."""
+    from .wire import dumps
+
+    channel = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    return lambda line: channel.write(dumps(line) + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1], _emitter())
