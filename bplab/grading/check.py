@@ -188,7 +188,7 @@ def _show(result: CheckResult) -> None:
     if get_ipython() is None:
         print(repr(result))
     else:
-        display(result, include=["text/html", "text/plain"])
+        display({"text/html": result._repr_html_(), "text/plain": repr(result)}, raw=True)
 
 
 def _hidden_verdict(part_id: str, obj: Any):

@@ -82,7 +82,7 @@ lab: $(STAMP)  ## set up, then open the course (root needs --allow-root: contain
 \t$(VENV)/bin/jupyter lab $(LAB_ROOT) notebooks/00_welcome.ipynb
 
 test: $(STAMP)  ## set up, then run every lesson and every blank exercise
-\tOPENBLAS_NUM_THREADS=1 BPLAB_HOME=$(CURDIR)/.venv/home $(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks/
+\tOPENBLAS_NUM_THREADS=1 BPLAB_HOME=$(CURDIR)/.venv/home $(PY) -m pytest -q -p no:cacheprovider -p no:warnings --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg notebooks/
 \tOPENBLAS_NUM_THREADS=1 BPLAB_HOME=$(CURDIR)/.venv/home $(PY) -m bplab selftest exercises/*.ipynb
 """
 
@@ -98,8 +98,8 @@ def build_release(dest: str | Path, root: Path = ROOT) -> Path:
         (dest / folder).mkdir(parents=True, exist_ok=True)
         for nb in sorted((root / folder).glob("*.ipynb")):
             shutil.copy2(nb, dest / folder / nb.name)
-    for name in ("requirements.txt", "pyproject.toml"):
-        shutil.copy2(root / name, dest / name)
+    for name in ("requirements.txt", "pyproject.toml", "tests/nbval_sanitize.cfg"):
+        shutil.copy2(root / name, dest / Path(name).name)
     (dest / "README.md").write_text(LEARNER_README)
     (dest / "Makefile").write_text(LEARNER_MAKEFILE)
     (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n")

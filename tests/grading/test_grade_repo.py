@@ -9,6 +9,8 @@ import pytest
 
 from bplab.grading.autograde import grade_many
 
+from conftest import needs_sandbox
+
 REPO = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted((REPO / "solutions").glob("ex[0-9][0-9]_*.ipynb"))
 EXERCISES = sorted((REPO / "exercises").glob("ex[0-9][0-9]_*.ipynb"))
@@ -19,6 +21,7 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def grades():
+    needs_sandbox()
     results = grade_many(SOLUTIONS + EXERCISES, REPO / "solutions", jobs=2, timeout=120)
     return {Path(r.path).name + ":" + Path(r.path).parent.name: r for r in results}
 
