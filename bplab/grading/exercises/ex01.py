@@ -97,27 +97,27 @@ def _derivative_error_cases(rng: np.random.Generator) -> list[Case]:
 
 BUGS = {
     "ex01.central_difference": [
-        Bug("that is a forward difference (f(x+h) - f(x)) / h, error O(h): use the central "
-            "difference (f(x+h) - f(x-h)) / (2h)", lambda f, x, h=1e-5: (f(x + h) - f(x)) / h),
-        Bug("divide by 2h, not h: the two points x-h and x+h are 2h apart",
-            lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h)],
+        Bug("that is a forward difference (one-sided, error O(h)), not the central difference",
+            lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, key="forward difference"),
+        Bug("off by a factor 2: how far apart are the two points you evaluate f at?",
+            lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, key="factor")],
     "ex01.d_sin_of_square": [
-        Bug("the inner derivative is missing: d/dx sin(u) = cos(u) * du/dx with u = x^2",
-            lambda x: np.cos(x ** 2))],
+        Bug("the inner derivative is missing: the chain rule multiplies by it",
+            lambda x: np.cos(x ** 2), key="inner derivative")],
     "ex01.d_exp_tanh": [
-        Bug("the factor 3 (derivative of the innermost 3x) is missing",
-            lambda x: np.exp(np.tanh(3 * x)) * (1 - np.tanh(3 * x) ** 2)),
-        Bug("the tanh' factor (1 - tanh(3x)^2) is missing",
-            lambda x: np.exp(np.tanh(3 * x)) * 3)],
+        Bug("the derivative of the innermost function is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * (1 - np.tanh(3 * x) ** 2), key="inner derivative"),
+        Bug("the middle function's derivative (tanh') is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * 3, key="inner derivative")],
     "ex01.grad_f": [
         Bug("df/dx and df/dy are swapped: return (df/dx, df/dy) in that order",
-            lambda x, y: grad_f(x, y)[::-1])],
+            lambda x, y: grad_f(x, y)[::-1], key="swapped")],
 }
 
 PARTS = [
     Part("ex01.central_difference", "central_difference", 2, central_difference,
          _central_difference_cases, compare=make_compare(bugs=BUGS["ex01.central_difference"]),
-         description="central difference (f(x+h) - f(x-h)) / 2h"),
+         description="the central-difference estimate of f'(x)"),
     Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square, _array_cases,
          compare=make_compare(bugs=BUGS["ex01.d_sin_of_square"]),
          description="chain rule: d/dx sin(x^2)"),

@@ -9,8 +9,6 @@ points from the same distribution (``LabeledCase`` carries their labels to ``com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...data import make_moons
@@ -128,17 +126,18 @@ def _heldout_cases(rng):
 
 BUGS = {
     "ex03.predict_proba": [
-        Bug("the sigmoid is missing: p = sigmoid(X w + b), not X w + b",
-            lambda X, w, b: X @ w + b)],
+        Bug("the sigmoid is missing: these are scores, not probabilities",
+            lambda X, w, b: X @ w + b, key="activation")],
     "ex03.bce_loss": [
-        Bug("that is the SUM over the batch: take the mean (divide by N)",
-            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))))],
+        Bug("that is the SUM over the batch, not the mean",
+            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
+            key="missing 1/N")],
     "ex03.logistic_gradients": [
-        Bug("the error is p - y, not y - p (the gradient points uphill)",
-            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)))],
+        Bug("the gradients have the wrong sign (they point downhill)",
+            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)), key="sign")],
     "ex03.train_logistic": [
-        Bug("the update must go against the gradient: w = w - lr * dw",
-            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps))],
+        Bug("the update goes WITH the gradient (uphill)",
+            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps), key="sign")],
 }
 
 PARTS = [
@@ -153,7 +152,7 @@ PARTS = [
     Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
          _gradient_cases,
          compare=make_compare(names=("dw", "db"), bugs=BUGS["ex03.logistic_gradients"]),
-         description="dL/dw = X^T (p - y) / N, dL/db = mean(p - y)"),
+         description="gradients dL/dw and dL/db of the mean cross-entropy"),
     Part("ex03.train_logistic", "train_logistic", 2, train_logistic, _train_cases,
          compare=make_compare(names=("w", "b"), rtol=1e-5, bugs=BUGS["ex03.train_logistic"]),
          description="gradient descent from w = 0, b = 0"),

@@ -136,15 +136,15 @@ def _norms_without_activation_grad(weights, X, dout, activation):
 
 BUGS = {
     "ex07.gradient_norms": [
-        Bug("the activation's derivative is missing: multiply the gradient by f'(Z) "
-            "when passing back through each activation", _norms_without_activation_grad)],
+        Bug("the activation's derivative is missing on the way back through each activation",
+            _norms_without_activation_grad, key="activation")],
 }
 
 PARTS = [
     Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
-         compare=compare_init, description="Xavier/Glorot: variance 2 / (fan_in + fan_out)"),
+         compare=compare_init, description="Xavier/Glorot initialisation"),
     Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=compare_init,
-         description="He/Kaiming: variance 2 / fan_in"),
+         description="He/Kaiming initialisation"),
     Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
          compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
          description="per-layer gradient norms of a deep network, by backprop"),
