@@ -10,8 +10,7 @@ import nbformat
 import pytest
 from conftest import SOURCE
 
-from bplab.grading.notebooks import generate, generate_notebook
-from bplab.grading.notebooks import NotebookError, bplab_meta
+from bplab.grading.notebooks import NotebookError, bplab_meta, generate, generate_notebook
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,7 +34,7 @@ def test_generated_copy_has_stubs_no_solutions_no_hidden_tests_no_outputs():
 
 
 def test_round_trip_check_refuse_force(tmp_path):
-    dest, PUBLIC = tmp_path / "exercises", tmp_path / "public"  # noqa: N806
+    dest, PUBLIC = tmp_path / "exercises", tmp_path / "public"
     assert generate(SOURCE, dest, public=PUBLIC).written[:2] == [
         "ex98_fixture.ipynb", ".manifest.json"]
     assert generate(SOURCE, dest, check=True, public=PUBLIC).ok
