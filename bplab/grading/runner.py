@@ -17,52 +17,34 @@ interrupt is restarted (the notebook so far is replayed, within the grader's one
 from __future__ import annotations
 
 import json
-import math
 import os
+import queue
 import stat
 import subprocess
+import time
 from dataclasses import dataclass
 
-from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat.v4 import new_code_cell, new_notebook
+from jupyter_client import KernelManager
 
 __all__ = ["OUTPUT_CAP", "CellRun", "KernelSession", "harness", "main"]
 
-OUTPUT_CAP = 20_000  # characters of output kept per cell
+OUTPUT_CAP = 20_000  # characters of output a cell may print before the rest is counted as dropped
 PROBE_TIMEOUT = 5.0
+OUTPUT_TYPES = ("stream", "display_data", "execute_result", "update_display_data")
 
 
-def _chars(output: dict) -> int:
-    """Characters an output carries: stream text plus every display-data value, measured
-    as text (a JSON or list value counts its serialised length)."""
-    size = len(str(output.get("text", "")))
-    for value in output.get("data", {}).values():
+def _chars(content: dict) -> int:
+    """Characters an output message carries: stream text plus every display-data value,
+    measured as text (a JSON or list value counts its serialised length)."""
+    size = len(str(content.get("text", "")))
+    for value in (content.get("data") or {}).values():
         size += len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
     return size
 
 
-class _CappedClient(NotebookClient):
-    """A NotebookClient that keeps at most OUTPUT_CAP characters of output per cell."""
-
-    def output(self, outs, msg, display_id, cell_index):
-        """Keep errors (shortened) and the first OUTPUT_CAP characters of other output."""
-        if msg["msg_type"] == "error":
-            content = msg["content"]
-            content["evalue"] = str(content.get("evalue", ""))[:1000]
-            content["traceback"] = [str(t)[:1000] for t in content.get("traceback", [])[-5:]]
-            return super().output(outs, msg, display_id, cell_index)
-        incoming = _chars(msg.get("content", {}))
-        if sum(_chars(o) for o in outs) + incoming > OUTPUT_CAP:
-            self.dropped_output = getattr(self, "dropped_output", 0) + incoming
-            return None
-        return super().output(outs, msg, display_id, cell_index)
-
-
 @dataclass(frozen=True)
 class CellRun:
-    """What running one cell did: status "ok", "error", "timeout" or "died"."""
+    """What running one cell did: status "ok", "error", "timeout", "died" or "skipped"."""
 
     status: str
     ename: str = ""
@@ -70,77 +52,86 @@ class CellRun:
 
 
 class KernelSession:
-    """A python3 kernel in ``workdir`` with environment ``env`` (restartable)."""
+    """A python3 kernel in ``workdir`` with environment ``env``, driven through
+    jupyter_client (no notebook library: it costs a second of imports per submission).
+    Outputs are not kept, only counted: past OUTPUT_CAP per cell they count as dropped."""
 
     def __init__(self, workdir: str, env: dict | None = None, startup_timeout: float = 60):
         self.workdir, self.env = workdir, dict(env or os.environ)
         self.startup_timeout = startup_timeout
-        self.client: _CappedClient | None = None
-        self.starts = 0
-        self._dropped_by_closed_kernels = 0
+        self.km: KernelManager | None = None
+        self.kc = None
+        self.starts, self.dropped_output = 0, 0
 
     def start(self) -> None:
         """Start a fresh kernel (closing any previous one)."""
         self.close()
-        nb = new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                   "display_name": "Python 3"}})
-        client = _CappedClient(nb, kernel_name="python3", allow_errors=True,
-                               startup_timeout=int(self.startup_timeout),
-                               resources={"metadata": {"path": self.workdir}})
-        client.km = client.create_kernel_manager()
-        # the kernel's own stdout/stderr (not cell output) would flood the grader's terminal
-        client.start_new_kernel(env=self.env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        client.start_new_kernel_client()
-        self.client, self.starts = client, self.starts + 1
+        km = KernelManager(kernel_name="python3")
+        # the kernel's own stdout/stderr (not cell output) would flood the grader
+        km.start_kernel(cwd=self.workdir, env=self.env, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+        kc = km.client()
+        kc.start_channels()
+        self.km, self.kc, self.starts = km, kc, self.starts + 1
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Shut the kernel down (no-op when none is running)."""
-        client, self.client = self.client, None
-        if client is None:
-            return
-        self._dropped_by_closed_kernels += getattr(client, "dropped_output", 0)
-        try:
-            if client.kc is not None:
-                client.kc.stop_channels()
-        finally:
-            if client.km is not None:
-                run_sync(client.km.shutdown_kernel)(now=True)
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            kc.stop_channels()
+        if km is not None:
+            km.shutdown_kernel(now=True)
+
+    def _reply(self, msg_id: str) -> dict:
+        """The execute_reply of ``msg_id`` (other replies are skipped)."""
+        deadline = time.monotonic() + PROBE_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_shell_msg(timeout=PROBE_TIMEOUT)
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg["content"]
+        return {}
 
     def _execute(self, source: str, timeout: float) -> CellRun:
         """Run ``source`` once; status from the kernel's reply, or timeout/died."""
-        client, replies = self.client, []
-        client.timeout = self.effective_timeout(timeout)
-        client.on_cell_executed = lambda **kw: replies.append(kw.get("execute_reply") or {})
-        cell = new_code_cell(source)
-        client.nb.cells = [cell]
-        try:
-            client.execute_cell(cell, 0, store_history=False)
-        except CellTimeoutError:
-            return CellRun("timeout")
-        except DeadKernelError:
-            return CellRun("died")
-        content = replies[0].get("content", {}) if replies else {}
-        if content.get("status") == "error":
-            return CellRun("error", str(content.get("ename", "")),
-                           str(content.get("evalue", ""))[:300])
+        msg_id = self.kc.execute(source, store_history=False, allow_stdin=False)
+        deadline, printed = time.monotonic() + timeout, 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return CellRun("timeout")
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except queue.Empty:
+                if not self.km.is_alive():
+                    return CellRun("died")
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind in OUTPUT_TYPES:
+                size = _chars(content)
+                self.dropped_output += max(0, min(size, printed + size - OUTPUT_CAP))
+                printed += size
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        reply = self._reply(msg_id)
+        if reply.get("status") == "error":
+            return CellRun("error", str(reply.get("ename", ""))[:100],
+                           str(reply.get("evalue", ""))[:300])
         return CellRun("ok")
-
-    def _reconnect(self) -> None:
-        """A new client on the same kernel, so no message of the timed-out cell lingers."""
-        client = self.client
-        client.kc.stop_channels()
-        client.kc, client.startup_timeout = None, int(PROBE_TIMEOUT)  # busy kernel: give up
-        try:
-            client.start_new_kernel_client()
-        finally:
-            client.startup_timeout = int(self.startup_timeout)
 
     def _responsive(self) -> bool:
         """Interrupt whatever runs and check the kernel answers again."""
         try:
-            run_sync(self.client.km.interrupt_kernel)()
-            self._reconnect()
+            self.km.interrupt_kernel()
         except Exception:  # noqa: BLE001 - a dead kernel cannot be interrupted
             return False
         return self._execute("None", PROBE_TIMEOUT).status == "ok"
@@ -148,7 +139,7 @@ class KernelSession:
     def run(self, source: str, timeout: float) -> CellRun:
         """Run ``source`` with ``timeout`` seconds; afterwards the kernel is usable again,
         or ``alive`` is False (it died, or ignored the interrupt: call ``start``)."""
-        if self.client is None:
+        if self.kc is None:
             self.start()
         result = self._execute(source, timeout)
         if result.status == "timeout" and not self._responsive() or result.status == "died":
@@ -158,18 +149,7 @@ class KernelSession:
     @property
     def alive(self) -> bool:
         """False after the kernel died or had to be given up."""
-        return self.client is not None
-
-    @staticmethod
-    def effective_timeout(timeout: float) -> int:
-        """The whole seconds a cell really gets for ``timeout`` (nbclient counts in seconds)."""
-        return max(1, math.ceil(timeout))
-
-    @property
-    def dropped_output(self) -> int:
-        """Characters of output dropped by the cap, over every kernel this session started."""
-        current = getattr(self.client, "dropped_output", 0) if self.client else 0
-        return self._dropped_by_closed_kernels + current
+        return self.kc is not None
 
 
 # ---- the harness: the one call the kernel makes per part -------------------------------------
@@ -264,19 +244,19 @@ def _part_line(run: _Replayer, inbox: str, index: int) -> dict:
 
 def main(inbox: str, emit) -> None:
     """Run the notebook, then every part; ``emit(dict)`` each line of what happened."""
-    import nbformat
-
     with open(os.path.join(inbox, "settings.json")) as f:
         settings = json.load(f)
-    nb = nbformat.read(os.path.join(inbox, "notebook.ipynb"), as_version=4)
+    with open(os.path.join(inbox, "notebook.ipynb")) as f:
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                   for c in json.load(f)["cells"]]
     run = _Replayer(os.getcwd(), float(settings["timeout"]))
     try:
         run.session.start()  # the harness's imports, before any learner code and its clock
         run.session.run("import bplab.grading.runner", 60.0)
         run.ran.append("import bplab.grading.runner")
         cells = []
-        for index, cell in enumerate(nb.cells):
-            result = run.step(cell.source, True)
+        for index, source in enumerate(sources):
+            result = run.step(source, True)
             cells.append({"index": index, "status": result.status, "ename": result.ename,
                           "evalue": result.evalue})
         emit({"cells": cells})
