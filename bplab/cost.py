@@ -27,10 +27,12 @@ from .nn import MLP
 
 __all__ = [
     "GradientCost",
+    "PassCost",
     "backprop_gradients",
     "best_time",
     "fd_gradients",
     "measure_gradient_cost",
+    "measure_pass_cost",
 ]
 
 
@@ -147,4 +149,58 @@ def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_clas
         for H in hidden_sizes:
             net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
             rows.append(_measure_one(net, int(H), X, y, repeats))
+    return rows
+
+
+@dataclass
+class PassCost:
+    """One row of ``measure_pass_cost``: a network size, one forward pass, one gradient."""
+
+    width: int
+    n_params: int
+    forward_seconds: float
+    backprop_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """A backprop gradient (forward + loss + backward) in forward passes."""
+        return self.backprop_seconds / self.forward_seconds
+
+
+def measure_pass_cost(widths: Sequence[int], n_inputs: int = 64, n_classes: int = 10,
+                      hidden_layers: int = 2, batch_size: int = 64, repeats: int = 3, rng=0,
+                      threads: int | None = 1) -> list[PassCost]:
+    """Time one forward pass and one backprop gradient on MLPs of growing width.
+
+    The networks are [n_inputs, W, ..., W, n_classes] with ``hidden_layers`` hidden layers
+    of width W, so P grows like W**2. Once W is a few hundred, the matrix products outweigh
+    Python's fixed cost per call and both times grow like P; their ratio stays near 3
+    (the backward pass does two matrix products per layer to the forward's one).
+
+    Parameters
+    ----------
+    widths : sequence of int, the widths W to try
+    n_inputs, n_classes, hidden_layers, batch_size : int
+    repeats : int, timings of each (the fastest is kept)
+    rng : int or Generator; the data and the weights
+    threads : int or None, default 1; BLAS threads while timing (None: leave as is)
+
+    Returns
+    -------
+    list of PassCost, one per W, in the order given
+    """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    gen = as_rng(rng)
+    X = gen.standard_normal((batch_size, n_inputs))
+    y = gen.integers(0, n_classes, batch_size)
+    rows = []
+    with threadpool_limits(limits=threads):
+        for W in widths:
+            sizes = [n_inputs] + [int(W)] * hidden_layers + [n_classes]
+            net = MLP(sizes, activation="relu", init="he", rng=gen)
+            forward = best_time(lambda: net.forward(X), repeats)
+            backprop = best_time(lambda: backprop_gradients(net, X, y), repeats)
+            rows.append(PassCost(width=int(W), n_params=int(net.num_params()),
+                                 forward_seconds=forward, backprop_seconds=backprop))
     return rows

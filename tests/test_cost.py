@@ -59,3 +59,15 @@ def test_measure_gradient_cost_rows():
         assert r.fd_forward_passes == 2 * r.n_params
         assert r.rel_error < 1e-7
         assert r.fd_seconds > 0 and r.bp_seconds > 0
+
+
+def test_measure_pass_cost_rows_count_parameters_and_time_both_passes():
+    from bplab.cost import measure_pass_cost
+
+    rows = measure_pass_cost([2, 5], n_inputs=3, n_classes=4, hidden_layers=2, batch_size=6,
+                             repeats=1)
+    assert [r.width for r in rows] == [2, 5]
+    assert [r.n_params for r in rows] == [(3 + 1) * W + (W + 1) * W + (W + 1) * 4 for W in (2, 5)]
+    for r in rows:
+        assert r.forward_seconds > 0 and r.backprop_seconds > 0
+        assert r.ratio == r.backprop_seconds / r.forward_seconds
