@@ -199,8 +199,12 @@ def measure_pass_cost(widths: Sequence[int], n_inputs: int = 64, n_classes: int 
         for W in widths:
             sizes = [n_inputs] + [int(W)] * hidden_layers + [n_classes]
             net = MLP(sizes, activation="relu", init="he", rng=gen)
-            forward = best_time(lambda: net.forward(X), repeats)
-            backprop = best_time(lambda: backprop_gradients(net, X, y), repeats)
-            rows.append(PassCost(width=int(W), n_params=int(net.num_params()),
-                                 forward_seconds=forward, backprop_seconds=backprop))
+            rows.append(_time_passes(net, int(W), X, y, repeats))
     return rows
+
+
+def _time_passes(net, width: int, X, y, repeats: int) -> PassCost:
+    forward = best_time(lambda: net.forward(X), repeats)
+    backprop = best_time(lambda: backprop_gradients(net, X, y), repeats)
+    return PassCost(width=width, n_params=int(net.num_params()),
+                    forward_seconds=forward, backprop_seconds=backprop)
