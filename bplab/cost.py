@@ -1,4 +1,5 @@
-"""What a gradient costs: finite differences against backpropagation (lesson 09).
+"""What a gradient costs: finite differences against backpropagation (lesson 09); reverse
+against forward mode, and memory against checkpointing (lesson 10).
 
 Letters: N batch, D inputs, H hidden units, C classes, P parameters.
 
@@ -26,12 +27,16 @@ from .losses import get_loss
 from .nn import MLP
 
 __all__ = [
+    "CheckpointCost",
     "GradientCost",
+    "JacobianCost",
     "PassCost",
     "backprop_gradients",
     "best_time",
     "fd_gradients",
+    "measure_checkpointing",
     "measure_gradient_cost",
+    "measure_jacobian_cost",
     "measure_pass_cost",
 ]
 
@@ -208,3 +213,106 @@ def _time_passes(net, width: int, X, y, repeats: int) -> PassCost:
     backprop = best_time(lambda: backprop_gradients(net, X, y), repeats)
     return PassCost(width=width, n_params=int(net.num_params()),
                     forward_seconds=forward, backprop_seconds=backprop)
+
+
+@dataclass
+class JacobianCost:
+    """One row of ``measure_jacobian_cost``: a network R^D -> R^C and its Jacobian's cost."""
+
+    n_inputs: int
+    n_outputs: int
+    reverse_passes: int
+    forward_passes: int
+    reverse_seconds: float
+    forward_seconds: float
+    rel_error: float
+
+
+def measure_jacobian_cost(shapes: Sequence[tuple[int, int]], hidden: int = 64, repeats: int = 3,
+                          rng=0, threads: int | None = 1) -> list[JacobianCost]:
+    """Time the Jacobian (C, D) of MLPs [D, hidden, hidden, C] at one input, both modes.
+
+    Reverse mode takes C backward passes, forward mode D forward-mode passes (see
+    ``bplab.jacobian``). Each row also checks that the two Jacobians agree.
+
+    Parameters
+    ----------
+    shapes : sequence of (D, C) pairs
+    hidden : int, the width of the two hidden layers
+    repeats : int, timings of each mode (the fastest is kept)
+    rng : int or Generator; the inputs and the weights
+    threads : int or None, default 1; BLAS threads while timing
+
+    Returns
+    -------
+    list of JacobianCost, one per (D, C)
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .jacobian import jacobian_forward, jacobian_reverse
+
+    gen, rows, out = as_rng(rng), [], {}
+    with threadpool_limits(limits=threads):
+        for D, C in shapes:
+            net = MLP([int(D), hidden, hidden, int(C)], activation="tanh", init="xavier", rng=gen)
+            x = gen.standard_normal(int(D))
+            rev = best_time(lambda: out.update(rev=jacobian_reverse(net, x)), repeats)  # noqa: B023
+            fwd = best_time(lambda: out.update(fwd=jacobian_forward(net, x)), repeats)  # noqa: B023
+            (J_rev, n_rev), (J_fwd, n_fwd) = out["rev"], out["fwd"]
+            rows.append(JacobianCost(int(D), int(C), n_rev, n_fwd, rev, fwd, rel_error(J_rev, J_fwd)))
+    return rows
+
+
+@dataclass
+class CheckpointCost:
+    """``measure_checkpointing``'s result for one network, plain or checkpointed."""
+
+    segments: int
+    stored_bytes: int
+    peak_bytes: int
+    layer_forwards: int
+    seconds: float
+
+
+def measure_checkpointing(depth: int = 16, width: int = 256, batch_size: int = 256,
+                          segments: Sequence[int] = (1, 4, 16), repeats: int = 3, rng=0,
+                          threads: int | None = 1) -> list[CheckpointCost]:
+    """Memory and compute of one gradient of a deep tanh MLP, plain and checkpointed.
+
+    The hidden part, ``depth`` Linear+Tanh layers of ``width``, is cut into k equal segments,
+    each a ``bp.blocks.Checkpoint`` (k = 1 with no Checkpoint at all is the plain network:
+    pass 0). ``stored_bytes``: what the network holds between forward and backward;
+    ``peak_bytes``: that plus the largest segment's recomputed caches; ``layer_forwards``:
+    layer forward calls per gradient; ``seconds``: the fastest forward + backward.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .blocks import Checkpoint, Stack, stored_bytes
+    from .layers import Linear, Tanh
+
+    gen = as_rng(rng)
+    X = gen.standard_normal((batch_size, width))
+    dout = gen.standard_normal((batch_size, width))
+    hidden = [layer for _ in range(depth)
+              for layer in (Linear(width, width, init="xavier", rng=gen), Tanh())]
+    rows = []
+    with threadpool_limits(limits=threads):
+        for k in segments:
+            if k == 0:
+                net = Stack(*hidden)
+            else:
+                if depth % k:
+                    raise ValueError(f"measure_checkpointing: depth {depth} does not split into "
+                                     f"{k} equal segments")
+                size = 2 * depth // k
+                net = Stack(*[Checkpoint(*hidden[i:i + size]) for i in range(0, 2 * depth, size)])
+            seconds = best_time(lambda: (net.forward(X), net.backward(dout)), repeats)  # noqa: B023
+            net.forward(X)
+            stored = stored_bytes(net)
+            blocks = [b for b in net.layers if isinstance(b, Checkpoint)]
+            peak = stored + max((b.peak_bytes for b in blocks), default=0)
+            extra = sum(b.recomputed for b in blocks) // (repeats or 1)
+            rows.append(CheckpointCost(k, stored, peak, len(hidden) + extra, seconds))
+            for layer in hidden:
+                layer.cache = None
+    return rows

@@ -71,3 +71,26 @@ def test_measure_pass_cost_rows_count_parameters_and_time_both_passes():
     for r in rows:
         assert r.forward_seconds > 0 and r.backprop_seconds > 0
         assert r.ratio == r.backprop_seconds / r.forward_seconds
+
+
+def test_measure_jacobian_cost_counts_one_pass_per_output_and_per_input():
+    from bplab.cost import measure_jacobian_cost
+
+    rows = measure_jacobian_cost([(5, 2), (2, 5)], hidden=4, repeats=1)
+    assert [(r.reverse_passes, r.forward_passes) for r in rows] == [(2, 5), (5, 2)]
+    for r in rows:
+        assert r.rel_error < 1e-12 and r.reverse_seconds > 0 and r.forward_seconds > 0
+
+
+def test_measure_checkpointing_trades_stored_bytes_for_recomputation():
+    from bplab.cost import measure_checkpointing
+
+    plain, one, two = measure_checkpointing(depth=4, width=3, batch_size=2, segments=(0, 1, 2),
+                                            repeats=2)
+    layer_bytes = 2 * 3 * 8                                   # one (2, 3) float64 array
+    assert plain.stored_bytes == plain.peak_bytes == 4 * 3 * layer_bytes  # X; tanh's X, out
+    assert one.stored_bytes == layer_bytes and two.stored_bytes == 2 * layer_bytes
+    assert two.peak_bytes < plain.peak_bytes
+    assert (plain.layer_forwards, one.layer_forwards, two.layer_forwards) == (8, 16, 16)
+    with pytest.raises(ValueError, match="equal segments"):
+        measure_checkpointing(depth=4, width=3, batch_size=2, segments=(3,), repeats=1)
