@@ -14,11 +14,12 @@ Every block has ``forward(X)``, ``backward(dout)``, ``params``, ``grads`` and ``
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 
 from ._rng import as_rng
-from .layers import Layer, Linear
+from .layers import ACTIVATIONS, Layer, Linear, get_activation
 from .nn import Sequential
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Residual",
     "Stack",
     "clip_grad_norm",
+    "deep_stack",
     "stored_bytes",
 ]
 
@@ -217,6 +219,35 @@ def _find_linear(layers, prefix: str) -> list[tuple[str, Linear]]:
         elif hasattr(layer, "layers"):
             found += _find_linear(layer.layers, f"{prefix}{i}.")
     return found
+
+
+def deep_stack(sizes, activation: str = "relu", init: str = "he", kind: str = "plain",
+               rng=None) -> Stack:
+    """An MLP [D, H, ..., H, C] built three ways, to compare what the blocks do to gradients.
+
+    kind "plain": Linear, activation, ... (as ``bp.MLP``); "residual": every hidden layer
+    after the first is ``Residual(Linear(H, H), activation)``; "layernorm": a ``LayerNorm``
+    between every hidden Linear and its activation. The Linear layers are drawn from ``rng``
+    in the same order in all three, so "plain" equals ``bp.MLP(sizes, ..., rng=rng)``.
+    """
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 3:
+        raise ValueError(f"deep_stack: sizes must list at least [D, H, C], got {sizes}")
+    if kind not in ("plain", "residual", "layernorm"):
+        raise ValueError(f"deep_stack: kind must be plain, residual or layernorm, got {kind!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"deep_stack: activation must be one of {sorted(ACTIVATIONS)}, "
+                         f"got {activation!r}")
+    gen, layers = as_rng(rng), []
+    for i, (fan_in, fan_out) in enumerate(pairwise(sizes[:-1])):
+        linear = Linear(fan_in, fan_out, init=init, rng=gen)
+        if kind == "residual" and i > 0 and fan_in == fan_out:
+            layers.append(Residual(linear, get_activation(activation)))
+            continue
+        layers += [linear, LayerNorm(fan_out)] if kind == "layernorm" else [linear]
+        layers.append(get_activation(activation))
+    layers.append(Linear(sizes[-2], sizes[-1], init=init, rng=gen))
+    return Stack(*layers)
 
 
 def stored_bytes(model) -> int:

@@ -12,6 +12,7 @@ from bplab.blocks import (
     Residual,
     Stack,
     clip_grad_norm,
+    deep_stack,
     stored_bytes,
 )
 
@@ -157,3 +158,18 @@ def test_stored_bytes_grows_with_depth_and_batch():
 
     assert stored(4, 10) > stored(2, 10)
     assert stored(2, 20) == 2 * stored(2, 10)
+
+
+def test_deep_stack_plain_equals_mlp_and_the_other_kinds_hold_their_blocks():
+    sizes = [2, 8, 8, 8, 2]
+    X = _X((3, 2))
+    plain = deep_stack(sizes, "tanh", "xavier", "plain", rng=0)
+    np.testing.assert_array_equal(plain.forward(X),
+                                  bp.MLP(sizes, activation="tanh", init="xavier", rng=0).forward(X))
+    res = deep_stack(sizes, "tanh", "xavier", "residual", rng=0)
+    assert sum(isinstance(layer, Residual) for layer in res.layers) == 2
+    norm = deep_stack(sizes, "tanh", "xavier", "layernorm", rng=0)
+    assert sum(isinstance(layer, LayerNorm) for layer in norm.layers) == 3
+    assert len(res.linear_layers()) == len(norm.linear_layers()) == 4
+    with pytest.raises(ValueError, match="kind must be"):
+        deep_stack(sizes, kind="dense")
