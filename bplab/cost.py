@@ -34,11 +34,26 @@ __all__ = [
     "backprop_gradients",
     "best_time",
     "fd_gradients",
+    "limit_blas_threads",
     "measure_checkpointing",
     "measure_gradient_cost",
     "measure_jacobian_cost",
     "measure_pass_cost",
 ]
+
+
+def limit_blas_threads(threads: int = 1):
+    """Limit numpy's (and scikit-learn's) BLAS to ``threads`` threads, for steady timings.
+
+    On a shared or busy machine, threads of a multi-threaded BLAS wait for cores, and
+    timings of small matrix products vary several-fold. Returns the limiter; its
+    ``restore_original_limits()`` undoes it, and it also works as a context manager.
+    """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"limit_blas_threads: threads must be an int >= 1, got {threads!r}")
+    return threadpool_limits(limits=int(threads))
 
 
 def fd_gradients(model, X: np.ndarray, y: np.ndarray, loss: str = "cross_entropy",

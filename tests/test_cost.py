@@ -94,3 +94,14 @@ def test_measure_checkpointing_trades_stored_bytes_for_recomputation():
     assert (plain.layer_forwards, one.layer_forwards, two.layer_forwards) == (8, 16, 16)
     with pytest.raises(ValueError, match="equal segments"):
         measure_checkpointing(depth=4, width=3, batch_size=2, segments=(3,), repeats=1)
+
+
+def test_limit_blas_threads_limits_and_restores():
+    from threadpoolctl import threadpool_info
+
+    from bplab.cost import limit_blas_threads
+
+    with limit_blas_threads(1):
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+    with pytest.raises(ValueError, match="threads must be an int >= 1"):
+        limit_blas_threads(0)
