@@ -53,7 +53,8 @@ __all__ = ["MAX_SUBMISSION_BYTES", "PartGrade", "SubmissionGrade", "check_source
            "grade_many", "grade_submission", "student_of"]
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
-UID_BASE = 61000   # sandboxes run as UID_BASE + worker slot, so process limits are per slot
+UID_BASE = 200_000  # sandbox uid: UID_BASE + 64 * grader pid + slot, unique on the machine,
+                    # so process limits are per sandbox, even with two grading runs at once
 
 
 @dataclass
@@ -239,8 +240,8 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
         work.mkdir()
         _write_inbox(inbox, nb, plan, settings.timeout)
         if settings.sandbox:
-            command, env, cwd = bwrap_command(inbox, student_side, UID_BASE + slot,
-                                              settings.limits), None, None
+            uid = UID_BASE + 64 * os.getpid() + slot % 64
+            command, env, cwd = bwrap_command(inbox, student_side, uid, settings.limits), None, None
         else:
             (command, env), cwd = unsandboxed(inbox, student_side, work), str(work)
         for line in stream_lines(command, settings.wall_clock, settings.limits, end, env, cwd):
@@ -250,6 +251,8 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
                 lines.setdefault(line["part"], line)
             elif line.get("done") is True:
                 end.stats = line
+            elif isinstance(line.get("crash"), str):
+                end.crash = line["crash"]
     return cells, lines, end
 
 
@@ -277,6 +280,8 @@ def _notes(end: StreamEnd, settings: Settings) -> str:
         notes.append(f"{float(stats['dropped']) / 1e6:.1f} MB of printed output not kept")
     if end.reason == "budget":
         notes.append(f"stopped at the time budget ({settings.wall_clock:g} s)")
+    elif end.crash:
+        notes.append(f"the grader's runner failed (not your code): {clean(end.crash, 300)}")
     elif end.reason != "done":
         notes.append(f"the sandbox stopped early ({end.reason})"
                      + (f": {clean(end.stderr, 200)}" if end.stderr.strip() else ""))

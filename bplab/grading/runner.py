@@ -23,6 +23,7 @@ import stat
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from jupyter_client import KernelManager
 
@@ -279,7 +280,21 @@ def _emitter():
     return lambda line: channel.write(dumps(line) + "\n")
 
 
+def _run_reporting_crashes(inbox: str) -> None:
+    """main(), with a crash of the runner itself reported as a line (it is not the
+    learner's fault, and the grader says so)."""
+    import traceback
+
+    emit = _emitter()
+    try:
+        main(inbox, emit)
+    except Exception as err:  # noqa: BLE001 - whatever stops the runner must be reported
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        emit({"crash": f"{type(err).__name__}: {str(err)[:300]} "
+                       f"({Path(where.filename).name}:{where.lineno})"})
+
+
 if __name__ == "__main__":
     import sys
 
-    main(sys.argv[1], _emitter())
+    _run_reporting_crashes(sys.argv[1])

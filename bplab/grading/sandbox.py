@@ -188,6 +188,7 @@ class StreamEnd:
     stderr: str = ""
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)   # the runner's "done" line
+    crash: str = ""                             # the runner's own failure, if it said one
 
 
 def _kill(proc: subprocess.Popen) -> None:
