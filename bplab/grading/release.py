@@ -10,6 +10,7 @@ tools (``classroom``). Its ``bp.check`` reads the public data in ``grading/publi
 
 from __future__ import annotations
 
+import compileall
 import shutil
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def student_package(site: Path, exercises: list[str]) -> Path:
     for exercise in exercises:  # the committed data, or (the tests' own exercise) made now
         if not (public / f"{exercise}.json").exists():
             (public / f"{exercise}.json").write_text(public_data(exercise))
+    compileall.compile_dir(site / "bplab", quiet=1)  # sandboxes are read-only: compile once
     for path in site.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     site.chmod(0o755)
@@ -87,6 +89,11 @@ test: $(STAMP)  ## set up, then run every lesson and every blank exercise
 """
 
 
+def _drop_bytecode(folder: Path) -> None:
+    for cache in list(folder.rglob("__pycache__")):
+        shutil.rmtree(cache)
+
+
 def build_release(dest: str | Path, root: Path = ROOT) -> Path:
     """Write the student release into ``dest`` (which must not exist or be empty)."""
     dest = Path(dest)
@@ -94,6 +101,7 @@ def build_release(dest: str | Path, root: Path = ROOT) -> Path:
         raise ValueError(f"release: {str(dest)!r} is not empty; give a new folder")
     exercises = sorted(p.name[:4] for p in (root / "solutions").glob("ex[0-9][0-9]_*.ipynb"))
     student_package(dest, exercises)
+    _drop_bytecode(dest / "bplab")   # a release is source; its installer compiles
     for folder in ("notebooks", "exercises"):
         (dest / folder).mkdir(parents=True, exist_ok=True)
         for nb in sorted((root / folder).glob("*.ipynb")):
