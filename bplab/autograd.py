@@ -32,7 +32,20 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 
-__all__ = ["Value"]
+__all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
+
+# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
+# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
+LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
+    "+": ("1", "1"),
+    "*": ("other", "self"),
+    "**": ("k * self**(k-1)",),
+    "exp": ("out",),
+    "log": ("1 / self",),
+    "tanh": ("1 - out**2",),
+    "sigmoid": ("out * (1 - out)",),
+    "relu": ("1 if self > 0 else 0",),
+}
 
 
 def _as_value(x: Value | float) -> Value:
@@ -65,6 +78,15 @@ class Value:
         The value computed by the forward pass.
     grad : float
         dOutput/dself, filled in by ``backward()`` on the output.
+    children : tuple of Value
+        The inputs of the op that made this node (read-only); ``()`` for a leaf.
+    op : str
+        That op: ``"+"``, ``"*"``, ``"**2"``, ``"exp"``, ``"log"``, ``"tanh"``,
+        ``"sigmoid"``, ``"relu"``, ``"dot"``; ``""`` for a leaf (read-only).
+
+    ``local_grads()`` and ``local_grad_formulas()`` give d self / d child for each child,
+    as numbers and as text. The underscored ``_prev``, ``_op`` and ``_backward`` are
+    micrograd's names for the same things; they keep working.
     """
 
     __slots__ = ("_backward_fn", "_op", "_prev", "data", "grad", "label")
@@ -231,6 +253,92 @@ class Value:
         out._backward_fn = _backward
         return out
 
+    # ---- the graph, by its public names ------------------------------------------------
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in the op's order; ``()`` for a leaf.
+
+        A node used twice appears twice: ``(a * a).children == (a, a)``.
+        """
+        return self._prev
+
+    @property
+    def op(self) -> str:
+        """The op that made this node (``"+"``, ``"tanh"``, ``"**2"`` ...); ``""`` for a leaf."""
+        return self._op
+
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d child for each child, in ``children`` order (the local derivatives).
+
+        ``backward()`` multiplies each by ``self.grad`` and adds it to the child's grad.
+        For a child that appears twice (``a * a``) each position has its own entry;
+        d self / d a is their sum.
+
+        Examples
+        --------
+        >>> x = Value(0.5); out = x.tanh()
+        >>> out.local_grads() == (1 - out.data ** 2,)
+        True
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> (a * b).local_grads()
+        (-3.0, 2.0)
+        """
+        op, kids = self._op, self._prev
+        if not kids:
+            return ()
+        if op == "+":
+            return (1.0, 1.0)
+        if op == "*":
+            return (kids[1].data, kids[0].data)
+        if op == "dot":  # children (w_1..w_n, x_1..x_n, bias): d/dw_i = x_i, d/dx_i = w_i
+            n = (len(kids) - 1) // 2
+            return (*(x.data for x in kids[n:2 * n]), *(w.data for w in kids[:n]), 1.0)
+        return (self._probe_local_grad(),)
+
+    def _probe_local_grad(self) -> float:
+        """A one-input op's local derivative, read off its own backward closure.
+
+        Run the closure with ``self.grad = 1`` and the child's grad at 0: it adds
+        ``local * 1`` to the child. Every grad is restored afterwards.
+        """
+        (child,) = self._prev
+        saved_self, saved_child = self.grad, child.grad
+        try:
+            self.grad, child.grad = 1.0, 0.0
+            self._backward()
+            return child.grad
+        finally:
+            self.grad, child.grad = saved_self, saved_child
+
+    def local_grad_formulas(self) -> tuple[str, ...]:
+        """d self / d child for each child as text, in ``children`` order.
+
+        In the formulas ``self`` and ``other`` are the op's inputs and ``out`` this node
+        (micrograd's names): ``("1 - out**2",)`` for tanh, ``("other", "self")`` for
+        ``*``, ``("2 * self**1",)`` for ``**2``; ``()`` for a leaf.
+
+        Examples
+        --------
+        >>> (Value(1.0) * Value(2.0)).local_grad_formulas()
+        ('other', 'self')
+        >>> (Value(3.0) ** 2).local_grad_formulas()
+        ('2 * self**1',)
+        """
+        op = self._op
+        if not op:
+            return ()
+        if op.startswith("**"):
+            k = float(op[2:])
+            return (f"{k:g} * self**{k - 1:g}",)
+        if op == "dot":
+            n = (len(self._prev) - 1) // 2
+            return (*(f"x{i}" for i in range(1, n + 1)),
+                    *(f"w{i}" for i in range(1, n + 1)), "1")
+        if op not in LOCAL_GRAD_FORMULAS:
+            raise ValueError(f"Value.local_grad_formulas: no formula for op {op!r}; "
+                             f"expected one of {sorted(LOCAL_GRAD_FORMULAS)} or 'dot'")
+        return LOCAL_GRAD_FORMULAS[op]
+
     # ---- backward -----------------------------------------------------------------
     def _backward(self) -> None:
         """Pass this node's grad on: each input gets += local derivative * self.grad."""
@@ -256,7 +364,7 @@ class Value:
             visited.add(node)
             stack.append(node)
             stack.append(None)
-            for child in node._prev:
+            for child in node.children:
                 if child not in visited:
                     stack.append(child)
         return order

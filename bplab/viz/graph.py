@@ -28,7 +28,7 @@ def graph_layout(root) -> tuple[list, dict[int, tuple[float, float]]]:
     order = root.topological_order()
     rank: dict[int, int] = {}
     for node in order:
-        rank[id(node)] = 1 + max((rank[id(c)] for c in node._prev), default=-1)
+        rank[id(node)] = 1 + max((rank[id(c)] for c in node.children), default=-1)
     columns: dict[int, list] = {}
     for node in order:
         columns.setdefault(rank[id(node)], []).append(node)
@@ -36,7 +36,7 @@ def graph_layout(root) -> tuple[list, dict[int, tuple[float, float]]]:
     for r in sorted(columns):
         nodes = columns[r]
         if r > 0:  # sort by where the inputs are
-            nodes.sort(key=lambda n: -np.mean([pos[id(c)][1] for c in n._prev]))  # top first
+            nodes.sort(key=lambda n: -np.mean([pos[id(c)][1] for c in n.children]))  # top first
         top = (len(nodes) - 1) / 2 * ROW_GAP
         for i, node in enumerate(nodes):
             pos[id(node)] = (r * RANK_GAP, top - i * ROW_GAP)
@@ -60,7 +60,7 @@ def _node_text(node, show_grad: bool, grad_known: bool, label: str) -> str:
 def _as_id_set(nodes) -> set[int] | None:
     if nodes is None:
         return None
-    if hasattr(nodes, "_prev"):  # a single Value
+    if hasattr(nodes, "children"):  # a single Value
         return {id(nodes)}
     return {id(n) for n in nodes}
 
@@ -130,16 +130,16 @@ def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
         boxes[id(node)] = ax.text(x, y, text, ha="center", va="center", fontsize=size,
                                   family="monospace", zorder=3,
                                   bbox={"boxstyle": "round,pad=0.3", **style})
-        if node._op:  # the operation sits just left of its box, whatever the box's width
+        if node.op:  # the operation sits just left of its box, whatever the box's width
             ops[id(node)] = ax.annotate(
-                node._op, xy=(0.0, 0.5), xycoords=boxes[id(node)], xytext=(-16, 0),
+                node.op, xy=(0.0, 0.5), xycoords=boxes[id(node)], xytext=(-16, 0),
                 textcoords="offset points", ha="right", va="center", fontsize=size,
                 zorder=3, bbox={"boxstyle": "circle,pad=0.2", "facecolor": "#eef3fb",
                                 "edgecolor": "#555555"},
                 arrowprops={"arrowstyle": "->", "color": "#777777", "lw": 0.9, "shrinkA": 0,
                             "shrinkB": 1})
     for node in order:
-        for child in dict.fromkeys(node._prev):  # a * a draws one edge
+        for child in dict.fromkeys(node.children):  # a * a draws one edge
             _draw_edge(ax, boxes[id(child)], ops.get(id(node), boxes[id(node)]))
     xs, ys = zip(*pos.values())
     ax.set_xlim(min(xs) - 0.5 * RANK_GAP, max(xs) + 0.5 * RANK_GAP)
