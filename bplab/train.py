@@ -5,6 +5,10 @@ Letters: N examples, D inputs, C classes, L Linear layers, S steps taken.
 A run whose loss turns non-finite, or grows past ``DIVERGENCE_FACTOR`` times where it
 started, stops: ``History.diverged_at`` records the step, ``History.message`` says what
 to try, and a ``DivergenceWarning`` is issued. No NaN is ever appended to a History.
+
+A run that stopped learning (its loss oscillates above where it started, or climbed back
+well above its best) is named too: ``History.stalled_at`` and ``History.message``; it keeps
+training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` reads per-layer gradient norms.
 """
 
 from __future__ import annotations
@@ -24,16 +28,19 @@ from .optim import Adam, Optimizer
 
 __all__ = [
     "DIVERGENCE_FACTOR",
+    "STALL_FACTOR",
     "DivergenceWarning",
     "History",
     "accuracy",
     "evaluate",
     "fit",
+    "flow_verdict",
     "layer_grad_norms",
     "train_step",
 ]
 
 DIVERGENCE_FACTOR = 100.0
+STALL_FACTOR = 3.0  # "well above its best": the recent loss over 3x the best window's
 CLASSIFICATION_LOSSES = ("cross_entropy", "bce", "binary_cross_entropy")
 
 
@@ -60,8 +67,11 @@ class History:
     steps_per_epoch : int
     diverged_at : int or None
         The step at which the loss turned non-finite or blew up, else None.
+    stalled_at : int or None
+        The step by which the run had stopped learning (its loss oscillating above where
+        it started, or back well above its best), else None. Training went on.
     message : str
-        Why training stopped early and what to try, or "".
+        Why training stopped early, or stopped learning, and what to try; else "".
     """
 
     loss: list = field(default_factory=list)
@@ -72,6 +82,7 @@ class History:
     layer_names: list = field(default_factory=list)
     steps_per_epoch: int = 0
     diverged_at: int | None = None
+    stalled_at: int | None = None
     message: str = ""
 
     @property
@@ -89,6 +100,8 @@ class History:
             parts.append(f"val_acc={self.val_acc[-1]:.4f}")
         if self.diverged_at is not None:
             parts.append(f"diverged_at={self.diverged_at}")
+        if self.stalled_at is not None:
+            parts.append(f"stalled_at={self.stalled_at}")
         return f"History({', '.join(parts)})"
 
 
@@ -191,6 +204,73 @@ def _divergence_message(step: int, loss: float, start: float, optimizer) -> str:
             f"Stopped early; {advice}, or a better-scaled init (he for relu, xavier for tanh).")
 
 
+def _stall_message(hist: History, recent: float, start: float, best: float,
+                   window: int, optimizer) -> str:
+    lr = getattr(optimizer, "lr", None)
+    where = (f"higher than where it started ({start:.3g})" if recent > start else
+             f"over {STALL_FACTOR:g}x its best ({best:.3g})")
+    advice = (f"the learning rate lr={lr:g} is probably too large: try lr={lr / 10:g}"
+              if lr is not None else "try a smaller learning rate")
+    return (f"Training stopped learning by step {hist.stalled_at}: over the last {window} "
+            f"steps the loss (median {recent:.3g}) is {where}; it oscillates instead of "
+            f"going down. Training went on; {advice}.")
+
+
+def _check_stalled(hist: History, batch_size: int, optimizer) -> bool:
+    """Record in ``hist`` (once) that the run stopped learning; True when it just did.
+
+    Medians over windows of ``window`` steps (two epochs, at least 20 steps) smooth the
+    mini-batch noise. Stopped: the last window's median is above the starting loss (the
+    first ~16 examples' losses, before any update counts), or above half of it and over
+    STALL_FACTOR times the best earlier window's median.
+    """
+    window = max(2 * hist.steps_per_epoch, 20)
+    if hist.stalled_at is not None or len(hist.loss) < 2 * window:
+        return False
+    losses = np.asarray(hist.loss, dtype=np.float64)
+    start = float(np.median(losses[:math.ceil(16 / batch_size)]))
+    recent = float(np.median(losses[-window:]))
+    best = min(float(np.median(losses[i:i + window]))
+               for i in range(0, len(losses) - window, window))
+    if not (recent > start or (recent > start / 2 and recent > STALL_FACTOR * best)):
+        return False
+    hist.stalled_at = len(hist.loss)
+    hist.message = _stall_message(hist, recent, start, best, window, optimizer)
+    return True
+
+
+def flow_verdict(norms: np.ndarray) -> str:
+    """Name what one step's per-layer gradient norms ||dL/dW|| (L,) show, first layer first.
+
+    Bar L (the last) is the output layer; bars 1 to L-1 are the hidden layers.
+
+    Examples
+    --------
+    >>> flow_verdict([0.0, 0.0, 0.0]).split(",")[0]  # relu or tanh with zero init
+    'zero: no layer gets a gradient'
+    """
+    norms = np.asarray(norms, dtype=np.float64).reshape(-1)
+    if norms.size == 0:
+        raise ValueError("flow_verdict: norms is empty, expected one norm per layer (L,)")
+    out = f"the output layer (bar {norms.size})"
+    if not np.all(np.isfinite(norms)):
+        return "exploding: the gradients overflowed (inf or nan)"
+    first, last = norms[0], norms[-1]
+    if np.all(norms == 0):
+        return (f"zero: no layer gets a gradient, {out} neither: with all-zero weights every "
+                "hidden unit outputs the same and passes back nothing; only the output "
+                "bias can move")
+    if norms.size > 1 and np.all(norms[:-1] == 0):
+        return (f"zero: only {out} gets a gradient; every hidden layer gets none "
+                "(symmetry is never broken)")
+    if last > 0 and first / last < 1e-2:
+        return f"vanishing: the first layer's gradient is {first / last:.1e} x that of {out}"
+    if norms.max() > 1e2 or (last > 0 and first / last > 1e2):
+        return (f"exploding: gradients reach {norms.max():.1e} "
+                f"(first layer / {out} = {first / last:.1e})")
+    return f"healthy: every layer, up to {out}, gets a gradient of a similar size"
+
+
 def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
     line = f"epoch {epoch:>3}/{epochs}  loss {hist.loss[-1]:.4f}"
     if hist.train_acc:
@@ -204,7 +284,8 @@ def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
 
 def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=None,
         epochs: int = 10, batch_size: int = 32, val=None, rng=0, verbose: bool | int = False,
-        callback: Callable | None = None, history: History | None = None) -> History:
+        callback: Callable | None = None, history: History | None = None,
+        stop_on_stall: bool = False) -> History:
     """Train ``model`` with mini-batch gradient descent and record what happened.
 
     Parameters
@@ -220,6 +301,8 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     verbose : bool or int; print a line every epoch (True) or every ``verbose`` epochs
     callback : callable(history) -> bool, optional; called after every step, stops when True
     history : History, optional; continue recording into it (e.g. a Step button)
+    stop_on_stall : bool, default False; return as soon as the run stopped learning
+        (``History.stalled_at``); by default it is recorded and training goes on
 
     Returns
     -------
@@ -249,6 +332,11 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
                     return hist
             if classify:
                 hist.train_acc.append(correct / len(y))
+            if _check_stalled(hist, batch_size, optimizer):
+                if verbose:
+                    print(hist.message, flush=True)
+                if stop_on_stall:
+                    return hist
             if val is not None:
                 val_loss, val_acc = evaluate(model, *val, loss=loss)
                 hist.val_loss.append(val_loss)

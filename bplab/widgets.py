@@ -612,19 +612,7 @@ def playground(n: int = 200, train_epochs: int = 30, resolution: int = 50,
 
 
 # ---- gradient-flow lab --------------------------------------------------------------------
-def flow_verdict(norms: np.ndarray) -> str:
-    """Name what one step's per-layer gradient norms (L,) show, first layer first."""
-    norms = np.asarray(norms, dtype=np.float64)
-    if not np.all(np.isfinite(norms)):
-        return "exploding: the gradients overflowed"
-    first, last = norms[0], norms[-1]
-    if np.all(norms[:-1] == 0):
-        return "zero: every layer but the last gets no gradient (symmetry is never broken)"
-    if last > 0 and first / last < 1e-2:
-        return f"vanishing: the first layer's gradient is {first / last:.1e} x the last one's"
-    if norms.max() > 1e2 or (last > 0 and first / last > 1e2):
-        return f"exploding: gradients reach {norms.max():.1e} (first/last = {first / last:.1e})"
-    return "healthy: every layer gets a gradient of a similar size"
+from .train import flow_verdict  # moved to train.py; kept here for old imports
 
 
 class GradientFlowLab(Lab):
