@@ -32,6 +32,8 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 
+from .layers import sigmoid as stable_sigmoid
+
 __all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
 
 # d out / d child for each child of an op, in ``children`` order, as text a learner can read.
@@ -203,12 +205,7 @@ class Value:
 
     def sigmoid(self) -> Value:
         """out = 1 / (1 + e**-self); local derivative out * (1 - out). Stable for |x| = 1e4."""
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:  # e**x / (1 + e**x) never overflows for negative x
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        s = float(stable_sigmoid(self.data))  # the package's one stable sigmoid
         out = Value(s, _children=(self,), _op="sigmoid")
 
         def _backward(out):

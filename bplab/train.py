@@ -1,6 +1,9 @@
 """Training: ``train_step`` (one mini-batch) and ``fit`` (epochs of them), recorded in ``History``.
 
-Letters: N examples, D inputs, C classes, L Linear layers, S steps taken.
+Letters: N examples, D inputs, C classes; L Linear layers, S steps taken, B a batch's rows.
+
+``fit`` is duck-typed: a model is anything with ``forward``, ``backward``, ``params()``
+and ``grads()`` (``Sequential``, ``MLP`` or a learner's own class).
 
 A run whose loss turns non-finite, or grows past ``DIVERGENCE_FACTOR`` times where it
 started, stops: ``History.diverged_at`` records the step, ``History.message`` says what
@@ -13,6 +16,7 @@ training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` reads per-layer gr
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Callable
@@ -22,9 +26,9 @@ import numpy as np
 
 from ._rng import as_rng
 from .data import batches
-from .losses import get_loss
-from .nn import Sequential
+from .losses import classifies, get_loss
 from .optim import Adam, Optimizer
+from .validation import check_array, check_int
 
 __all__ = [
     "DIVERGENCE_FACTOR",
@@ -41,7 +45,6 @@ __all__ = [
 
 DIVERGENCE_FACTOR = 100.0
 STALL_FACTOR = 3.0  # "well above its best": the recent loss over 3x the best window's
-CLASSIFICATION_LOSSES = ("cross_entropy", "bce", "binary_cross_entropy")
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -124,10 +127,11 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple[float, float]:
-    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan for regression losses."""
+    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan unless the loss
+    classifies (``loss.classifies``)."""
     scores = model.forward(X)
     value, _ = get_loss(loss)(scores, y)
-    acc = accuracy(scores, y) if loss in CLASSIFICATION_LOSSES else float("nan")
+    acc = accuracy(scores, y) if classifies(loss) else float("nan")
     return value, acc
 
 
@@ -137,16 +141,28 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
     return _step(model, X, y, loss_fn, optimizer)[0]
 
 
-def _step(model, X, y, loss_fn, optimizer) -> tuple[float, np.ndarray]:
-    """``train_step`` that also returns the batch's scores (B, C), for a running accuracy."""
+def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False) -> tuple[float, np.ndarray]:
+    """``train_step`` that also returns the batch's scores (B, C), for a running accuracy.
+
+    ``skip_dX``: the model's backward takes ``input_grad=False`` (training never needs
+    dL/dX of the input, so the first layer skips computing it).
+    """
     scores = model.forward(X)                       # 1. forward propagation
     loss, dscores = loss_fn(scores, y)
-    if isinstance(model, Sequential):               # 2. backward propagation
+    if skip_dX:                                     # 2. backward propagation
         model.backward(dscores, input_grad=False)
     else:
         model.backward(dscores)
     optimizer.step(model.params(), model.grads())   # 3. w <- w - lr * dL/dw (or Adam's step)
     return loss, scores
+
+
+def _takes_input_grad(model) -> bool:
+    """Whether ``model.backward`` accepts ``input_grad=`` (Sequential's does)."""
+    try:
+        return "input_grad" in inspect.signature(model.backward).parameters
+    except (TypeError, ValueError):  # a builtin or C callable without a signature
+        return False
 
 
 def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> list[float]:
@@ -161,13 +177,14 @@ def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") 
         return _last_grad_norms(model)
 
 
+def _weight_grads(model) -> list[np.ndarray]:
+    """dL/dW of each weight matrix (grads named "W" or "<layer>.W"), first layer first."""
+    return [g for name, g in model.grads().items() if name == "W" or name.endswith(".W")]
+
+
 def _last_grad_norms(model) -> list[float]:
     """||dW|| of each Linear layer from the last backward pass."""
-    if isinstance(model, Sequential):
-        grads = [layer.grads["W"] for _, layer in model.linear_layers()]
-    else:
-        grads = [g for name, g in model.grads().items() if name.endswith("W")]
-    return [float(math.sqrt(np.dot(g.ravel(), g.ravel()))) for g in grads]
+    return [float(math.sqrt(np.dot(g.ravel(), g.ravel()))) for g in _weight_grads(model)]
 
 
 def _check_fit_args(model, X, y, loss, epochs, batch_size):
@@ -175,20 +192,16 @@ def _check_fit_args(model, X, y, loss, epochs, batch_size):
         if not hasattr(model, name):
             raise TypeError(f"fit: model must have forward, backward, params and grads; "
                             f"{type(model).__name__} has no {name}")
-    X = np.asarray(X)
+    X = check_array(X, "X", finite=True, where="fit")
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"fit: X holds {int(np.sum(~np.isfinite(X)))} non-finite values "
-                         "(nan or inf); clean or drop them first")
     y = np.asarray(y)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"fit: X has {X.shape[0]} rows but y has {y.shape[0]}")
     get_loss(loss)
-    for name, n in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"fit: {name} must be an int >= 1, got {n!r}")
-    if loss in CLASSIFICATION_LOSSES:  # every label, not just the first batch's
+    check_int(epochs, "epochs", where="fit")
+    check_int(batch_size, "batch_size", where="fit")
+    if classifies(loss):  # every label, not just the first batch's
         with np.errstate(all="ignore"):
             scores = model.forward(X[:1])
         get_loss(loss)(np.zeros((len(y), *scores.shape[1:])), y)
@@ -290,14 +303,15 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
 
     Parameters
     ----------
-    model : Sequential or MLP (anything with forward, backward, params, grads)
+    model : Sequential, MLP, or anything with forward, backward, params(), grads()
     X : ndarray of shape (N, D)
     y : ndarray of shape (N,) integer labels (or (N, C) targets for loss="mse")
-    loss : "cross_entropy", "bce" or "mse"
+    loss : "cross_entropy", "bce", "mse", or a loss function (``bp.softmax_cross_entropy``
+        ...); accuracy is recorded when it classifies (``loss.classifies``)
     optimizer : Optimizer, default Adam(lr=1e-3)
     epochs, batch_size : int
     val : (X_val, y_val), optional; evaluated after every epoch
-    rng : int or Generator; shuffles the batches
+    rng : int or Generator, default 0; shuffles the batches
     verbose : bool or int; print a line every epoch (True) or every ``verbose`` epochs
     callback : callable(history) -> bool, optional; called after every step, stops when True
     history : History, optional; continue recording into it (e.g. a Step button)
@@ -312,15 +326,15 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     loss_fn, optimizer = get_loss(loss), optimizer if optimizer is not None else Adam(1e-3)
     gen, hist = as_rng(rng), history if history is not None else History()
     hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
-    if not hist.layer_names and isinstance(model, Sequential):
-        hist.layer_names = [f"layer {k + 1}" for k in range(len(model.linear_layers()))]
+    if not hist.layer_names:
+        hist.layer_names = [f"layer {k + 1}" for k in range(len(_weight_grads(model)))]
     start = hist.loss[0] if hist.loss else None
-    classify = loss in CLASSIFICATION_LOSSES
+    classify, skip_dX = classifies(loss), _takes_input_grad(model)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
         for epoch in range(1, epochs + 1):
             correct = 0
             for Xb, yb in batches(X, y, batch_size, rng=gen):
-                value, scores = _step(model, Xb, yb, loss_fn, optimizer)
+                value, scores = _step(model, Xb, yb, loss_fn, optimizer, skip_dX)
                 start = value if start is None else start
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)
