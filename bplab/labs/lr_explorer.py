@@ -17,7 +17,7 @@ class LRExplorer(Lab):
     def __init__(self, lr: float = 0.1, steps: int = 25):
         import ipywidgets as W
 
-        from ..viz.landscape import plot_landscape
+        from ..viz.landscapes import plot_landscape
         from ..viz.surfaces import SURFACES, bowl_2d
 
         self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.0), step=0.05,
@@ -45,7 +45,7 @@ class LRExplorer(Lab):
 
     def update(self) -> None:
         """Recompute both descent paths for the current lr and steps; redraw them."""
-        from ..viz.landscape import descent_path, describe_path
+        from ..viz.landscapes import descent_path, describe_path
         from ..viz.surfaces import SURFACES
 
         for key, ax in (("1d", self.ax1d), ("2d", self.ax2d)):

@@ -165,6 +165,8 @@ class Playground(Lab):
                        self.net_image])
 
     def _build_figure(self) -> None:
+        from matplotlib.ticker import NullLocator
+
         self.fig = new_figure(11.0, 3.4, layout=None)
         self.ax_loss, self.ax_boundary, self.ax_grads = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.06, right=0.99, bottom=0.2, top=0.91, wspace=0.28)
@@ -185,6 +187,8 @@ class Playground(Lab):
         self.grad_bars, self.grad_marks = make_grad_bars(self.ax_grads, MAX_DEPTH + 1)
         self.ax_grads.set(yscale="log", title="Gradient norm per layer", ylabel="||dL/dW||",
                           xlabel="layer (input → output)")
+        for ax in (self.ax_loss, self.ax_grads):  # minor log ticks: a third of a redraw
+            ax.yaxis.set_minor_locator(NullLocator())
         self.net_fig = new_figure(11.0, 3.6, layout=None)
         self.net_fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
         self.ax_net = self.net_fig.add_subplot()

@@ -34,7 +34,7 @@ class BackpropStepper(Lab):
     def __init__(self, root):
         import ipywidgets as W
 
-        from ..viz.graph import draw_graph, graph_figsize, graph_layout
+        from ..viz.graphs import draw_graph, graph_figsize, graph_layout
 
         if not hasattr(root, "topological_order"):
             raise TypeError(f"backprop_stepper: value must be a bp.Value, "

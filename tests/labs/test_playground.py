@@ -215,7 +215,7 @@ def test_play_trains_in_the_background_until_pause(pg):
         return mid, time.perf_counter() - start
 
     mid, stop_seconds = asyncio.run(scenario())
-    assert mid >= 2 and pg.history.epochs > mid and pg.player.frames >= 3
+    assert mid >= 2 and pg.history.epochs > mid and pg.player.frames >= 2
     assert stop_seconds < 0.5 and pg.play_button.description == "Play"
     assert pg.optimizer.lr == pytest.approx(0.003) and "epoch" in pg.ax_loss.get_title()
     epochs = pg.history.epochs
