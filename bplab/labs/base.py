@@ -170,7 +170,7 @@ class Player:
     change or a rebuild act within one chunk plus one redraw (well under 0.5 s).
     """
 
-    budget = 0.12  # seconds of training between redraws: a few redraws per second
+    budget = 0.1  # seconds of training between redraws: a few redraws per second
     breath = 0.03  # seconds the task sleeps per round, for the kernel's messages
 
     def __init__(self, lab, button):
