@@ -170,7 +170,9 @@ class GradientFlowLab(Lab):
                             "(the gradients overflowed); later steps were never reached")
         else:
             self.verdict = "not reached yet: press Play or Step to train that far"
-        message = self.message or self.history.message
+        # divergence only: the flat loss of a zero init would read as "lr too large" here
+        diverged = self.history.message if self.history.diverged_at is not None else ""
+        message = self.message or diverged
         self.message_text.set_text(wrap_message(message, 60))
         self.message_text.set_visible(bool(message))
         self.readout.value = (f"{self.depth.value} hidden layers + the output layer ('out'), "
