@@ -43,7 +43,8 @@ def test_every_saved_lab_and_quiz_output_has_a_picture(path):
     for cell in _code_cells(path):
         if not LAB_CALL.search(_source(cell)):
             continue
-        data = [o["data"] for o in cell["outputs"] if o["output_type"] == "display_data"]
+        data = [o["data"] for o in cell["outputs"]
+                if o["output_type"] in ("display_data", "execute_result")]
         assert data, f"{path.name}: {_source(cell)!r} was saved without its output"
         bundle = data[-1]
         assert "application/vnd.jupyter.widget-view+json" in bundle
