@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import io
+import threading
 import time
 import warnings
 
@@ -29,6 +31,11 @@ class Lab:
     widget = None
     fig = None  # the live figure, when the lab has one
     title = "lab"
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held while the lab trains or draws: see ``locked``."""
+        return self.__dict__.setdefault("_lock", threading.RLock())
 
     def snapshot_png(self) -> bytes:
         """A PNG of the lab's current state (its live figure by default)."""
@@ -62,6 +69,22 @@ def with_caption(png: bytes, caption: str, dpi: float = 80) -> bytes:
     fig.text(0.01, 0.5 * strip / (height + strip), caption, va="center", fontsize=10,
              style="italic", color="#333333")
     return render_png(fig, dpi=dpi)
+
+
+def locked(method):
+    """Run ``method`` holding the lab's lock.
+
+    ipykernel may run a widget's callback on another thread than the Play task: without
+    the lock, a slider's redraw (a forward pass over the plot grid) could land between a
+    training step's forward and backward, and the backward would get the wrong cache.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def new_figure(width: float, height: float, layout: str | None = "constrained"):
@@ -200,11 +223,12 @@ class Player:
         try:
             while self.playing:
                 start = time.perf_counter()
-                reason = self.lab.advance(self.budget)
-                if reason:
-                    self.pause()
-                    self.lab.message = reason
-                self.lab.redraw()
+                with self.lab.lock:
+                    reason = self.lab.advance(self.budget)
+                    if reason:
+                        self.pause()
+                        self.lab.message = reason
+                    self.lab.redraw()
                 self.frames += 1
                 await asyncio.sleep(max(self.breath, 0.2 - (time.perf_counter() - start)))
         except Exception as error:  # noqa: BLE001 - shown to the learner, not lost in a log

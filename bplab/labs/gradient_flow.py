@@ -13,6 +13,7 @@ from .base import (
     Lab,
     Player,
     fit_quietly,
+    locked,
     make_grad_bars,
     message_artist,
     new_figure,
@@ -83,6 +84,7 @@ class GradientFlowLab(Lab):
         self.message_text = message_artist(self.ax_heat)
 
     # -- training --------------------------------------------------------------------------
+    @locked
     def run(self) -> None:
         """Build the network from the controls, train ``steps`` SGD steps, redraw.
 
@@ -117,6 +119,7 @@ class GradientFlowLab(Lab):
                 self._follow_last_step(None)
                 return reason
 
+    @locked
     def train_more(self) -> None:
         """One more epoch of SGD (the Step button); the bars move to the last step."""
         self.message = self.advance(0.0) or self.message
@@ -147,6 +150,7 @@ class GradientFlowLab(Lab):
         self.redraw()
 
     # -- drawing ---------------------------------------------------------------------------
+    @locked
     def redraw(self) -> None:
         """Heatmap, the bars of the chosen step, verdict and message; then the image."""
         from ..train import flow_verdict

@@ -13,6 +13,7 @@ from .base import (
     Lab,
     Player,
     fit_quietly,
+    locked,
     log_ylim,
     make_grad_bars,
     message_artist,
@@ -211,6 +212,7 @@ class Playground(Lab):
         return "mse" if self.regression else "cross_entropy"
 
     # -- callbacks -------------------------------------------------------------------------
+    @locked
     def on_data_change(self) -> None:
         """New data set, noise or train/test ratio: new points, then a fresh network."""
         from ..data import make_dataset, train_test_split
@@ -232,6 +234,7 @@ class Playground(Lab):
         self.ax_boundary.set(xlim=self.extent[:2], ylim=self.extent[2:])
         self.reset()
 
+    @locked
     def reset(self) -> None:
         """A fresh network from the controls (as TF Playground does); a playing run goes on."""
         from ..nn import MLP
@@ -254,6 +257,7 @@ class Playground(Lab):
         self.optimizer = WithL2(get_optimizer(self.optimizer_name.value, self.lr.value),
                                 self.l2.value)
 
+    @locked
     def on_optimizer_change(self) -> None:
         """lr and L2 act on the next step; a new optimizer starts with fresh state."""
         if self.optimizer_name.value != getattr(self, "_optimizer_name", None):
@@ -289,11 +293,13 @@ class Playground(Lab):
             if reason or time.perf_counter() - start >= budget:
                 return reason
 
+    @locked
     def step(self) -> None:
         """One epoch, then redraw (the Step button)."""
         self.message = self.train_epoch() or self.message
         self.redraw()
 
+    @locked
     def train(self, epochs: int = 1) -> None:
         """``epochs`` epochs in a row (stops early on divergence or a stall), then redraw."""
         for _ in range(epochs):
@@ -311,6 +317,7 @@ class Playground(Lab):
         self.player.pause()
 
     # -- drawing ---------------------------------------------------------------------------
+    @locked
     def redraw(self) -> None:
         """Update every view's artists in place, then the images and the readout."""
         from ..viz.training import loss_series, wrap_message

@@ -65,7 +65,7 @@ def _playground(page):
     """(output, image, readout) of the playground once its first picture is there."""
     from playwright.sync_api import expect
 
-    lab = output_with(page, "hidden layers", "learning rate", "Play")
+    lab = output_with(page, "hidden layers", "learning rate", "show every unit")
     image = lab.locator("img.widget-image").first
     expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
     return lab, image, lab.locator(".widget-html").filter(has_text="network [").first
@@ -93,7 +93,8 @@ def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifact
     move(page, lr_handle, "ArrowLeft", "ArrowLeft", "ArrowLeft")
     expect(lr_readout).not_to_have_text(old_lr)
     new_lr = lr_readout.inner_text()
-    expect(summary).to_contain_text(f"lr={new_lr}")  # the running network got it
+    # the running network got it (the slider writes 1.6e-2, Python 1.6e-02)
+    expect(summary).to_contain_text(f"lr={float(new_lr):.1e}")
     wait_for_new_image(image, image.get_attribute("src"))  # and it still plays
     lab.screenshot(path=artifacts / "playground_2_new_lr.png")
 
@@ -103,7 +104,7 @@ def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifact
     src, epochs = image.get_attribute("src"), summary.inner_text()
     page.wait_for_timeout(1500)
     assert image.get_attribute("src") == src and summary.inner_text() == epochs
-    lab.screenshot(path=artifacts / "playground_3_paused.png")
+    image.screenshot(path=artifacts / "playground_3_paused.png")
 
     depth_handle, depth_readout = slider(lab, "hidden layers")
     move(page, depth_handle, "End")
@@ -117,20 +118,21 @@ def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifact
 
 
 def test_a_lesson_before_run_all_shows_pictures_not_widget_reprs(page, jupyter_lab, artifacts):
+    """Lesson 05 as a fresh clone opens it: its lab and quiz outputs are saved pictures."""
     from playwright.sync_api import expect
 
-    url = f"{jupyter_lab['url']}/lab/tree/{LESSON}?reset&token={jupyter_lab['token']}"
-    page.goto(url)
+    lesson = _playground_lesson(jupyter_lab)
+    page.goto(f"{jupyter_lab['url']}/lab/tree/{lesson}?reset&token={jupyter_lab['token']}")
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-    outputs = page.locator(".jp-OutputArea-output")
-    lab = outputs.filter(has=page.locator("img")).filter(
-        has_not=page.locator(".widget-image")).first
-    expect(lab).to_be_visible(timeout=30_000)
-    pictures = outputs.locator("img").count()
-    assert pictures >= 2  # the playground and the quiz, at least
-    for text in ("VBox(", "Error displaying widget", "model not found"):
-        expect(page.locator(".jp-Notebook")).not_to_contain_text(text)
-    lab.screenshot(path=artifacts / "lesson_before_run.png")
+    for call, name in (("bp.labs.playground()", "playground"), ('bp.labs.quiz("05")', "quiz")):
+        cell = page.locator(".jp-CodeCell").filter(
+            has=page.locator(".jp-InputArea", has_text=call)).first
+        picture = cell.locator(".jp-OutputArea-output img").first
+        expect(picture).to_be_visible(timeout=30_000)
+        assert picture.evaluate("img => img.naturalWidth") > 300  # a real picture, decoded
+        expect(cell.locator(".jp-OutputArea")).not_to_contain_text("VBox(")
+        expect(cell.locator(".jp-OutputArea")).not_to_contain_text("Error displaying widget")
+        picture.screenshot(path=artifacts / f"before_run_{name}.png")
 
 
 def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
@@ -183,7 +185,7 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
     expect(flow).to_contain_text("vanishing")
     flow.screenshot(path=artifacts / "lab_gradient_flow.png")
 
-    playground = output_with(page, "hidden layers", "Play")
+    playground = output_with(page, "hidden layers", "show every unit")
     image = playground.locator("img.widget-image").first
     expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
     src, png = image.get_attribute("src"), image.screenshot()

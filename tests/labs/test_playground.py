@@ -248,3 +248,36 @@ def test_play_pauses_on_divergence_with_the_message(pg):
     asyncio.run(scenario())
     assert not pg.player.playing and pg.history.diverged_at is not None
     assert "diverged" in pg.message_text.get_text()
+
+
+def test_callbacks_from_another_thread_wait_for_the_training_chunk(pg):
+    """ipykernel may run widget callbacks on another thread than the Play task.
+
+    A callback's drawing runs a forward pass over the plot grid; between a training
+    step's forward and backward it would leave the wrong cache. Callbacks hold the lab's
+    lock, and so does the Play task around each chunk of training.
+    """
+    import threading
+
+    from bplab.labs.playground import Playground
+
+    grid = features(pg.grid, pg.feature_names)
+
+    def poke():
+        for _ in range(300):
+            with pg.lock:  # what every @locked callback does
+                pg.model.forward(grid)
+
+    async def scenario():
+        pg.play()
+        thread = threading.Thread(target=poke)
+        thread.start()
+        while thread.is_alive():
+            await asyncio.sleep(0.01)
+        pg.pause()
+        await pg.player.task
+
+    asyncio.run(scenario())
+    assert "error" not in pg.message and pg.history.epochs >= 1
+    for name in ("redraw", "reset", "on_data_change", "on_optimizer_change", "step", "train"):
+        assert hasattr(getattr(Playground, name), "__wrapped__"), f"{name} is not @locked"
