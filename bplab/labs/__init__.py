@@ -1,8 +1,9 @@
 """Interactive labs on ipywidgets, one module per lab; ``bp.labs``.
 
 ``quiz`` (quiz.py), ``backprop_stepper`` (stepper.py), ``lr_explorer`` (lr_explorer.py),
-``playground`` (playground.py, with network_view.py), ``gradient_flow_lab``
-(gradient_flow.py); base.py holds what they share (the Lab base, figures, Play/Pause).
+``playground`` (playground.py, with network_view.py and playground_data.py),
+``gradient_flow_lab`` (gradient_flow.py); base.py holds what they share (the Lab base,
+figures, pictures for saved outputs, gradient bars, Play/Pause and the lab's lock).
 
 Each lab function returns a lab object. The last line of a notebook cell displays it as
 its widget (``lab.widget``) plus a picture of its state for wherever widgets don't run;

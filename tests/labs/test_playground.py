@@ -11,7 +11,7 @@ import bplab as bp
 pytest.importorskip("ipywidgets")
 
 from bplab import labs
-from bplab.labs.playground import FEATURES, WithL2, features
+from bplab.labs.playground_data import FEATURES, WithL2, features
 
 
 @pytest.fixture
