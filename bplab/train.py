@@ -141,8 +141,8 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
     return _step(model, X, y, loss_fn, optimizer)[0]
 
 
-def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False) -> tuple[float, np.ndarray]:
-    """``train_step`` that also returns the batch's scores (B, C), for a running accuracy.
+def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
+    """``train_step`` that also returns the batch's scores (B, C) and the grads it used.
 
     ``skip_dX``: the model's backward takes ``input_grad=False`` (training never needs
     dL/dX of the input, so the first layer skips computing it).
@@ -153,8 +153,9 @@ def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False) -> tuple[float
         model.backward(dscores, input_grad=False)
     else:
         model.backward(dscores)
-    optimizer.step(model.params(), model.grads())   # 3. w <- w - lr * dL/dw (or Adam's step)
-    return loss, scores
+    grads = model.grads()
+    optimizer.step(model.params(), grads)           # 3. w <- w - lr * dL/dw (or Adam's step)
+    return loss, scores, grads
 
 
 def _takes_input_grad(model) -> bool:
@@ -177,14 +178,22 @@ def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") 
         return _last_grad_norms(model)
 
 
-def _weight_grads(model) -> list[np.ndarray]:
+def _weight_grads(grads: dict) -> list[np.ndarray]:
     """dL/dW of each weight matrix (grads named "W" or "<layer>.W"), first layer first."""
-    return [g for name, g in model.grads().items() if name == "W" or name.endswith(".W")]
+    return [g for name, g in grads.items() if name == "W" or name.endswith(".W")]
 
 
-def _last_grad_norms(model) -> list[float]:
-    """||dW|| of each Linear layer from the last backward pass."""
-    return [float(math.sqrt(np.dot(g.ravel(), g.ravel()))) for g in _weight_grads(model)]
+def _last_grad_norms(model, grads: dict | None = None) -> list[float]:
+    """||dW|| of each Linear layer from the last backward pass (``grads``: model.grads())."""
+    weights = _weight_grads(model.grads() if grads is None else grads)
+    return [math.sqrt(float(np.dot(g.ravel(), g.ravel()))) for g in weights]
+
+
+def _num_correct(scores: np.ndarray, y: np.ndarray) -> int:
+    """Rows of a batch classified right: ``accuracy * len(y)`` without its checks."""
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        return int(np.count_nonzero(scores.argmax(axis=1) == y))
+    return round(accuracy(scores, y) * len(y))
 
 
 def _check_fit_args(model, X, y, loss, epochs, batch_size):
@@ -285,6 +294,7 @@ def flow_verdict(norms: np.ndarray) -> str:
 
 
 def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
+    """One line of progress: the epoch, its last loss, the accuracies and validation loss."""
     line = f"epoch {epoch:>3}/{epochs}  loss {hist.loss[-1]:.4f}"
     if hist.train_acc:
         line += f"  train_acc {hist.train_acc[-1]:.4f}"
@@ -327,38 +337,44 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     gen, hist = as_rng(rng), history if history is not None else History()
     hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
     if not hist.layer_names:
-        hist.layer_names = [f"layer {k + 1}" for k in range(len(_weight_grads(model)))]
+        hist.layer_names = [f"layer {k + 1}" for k in range(len(_weight_grads(model.grads())))]
     start = hist.loss[0] if hist.loss else None
     classify, skip_dX = classifies(loss), _takes_input_grad(model)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
         for epoch in range(1, epochs + 1):
             correct = 0
             for Xb, yb in batches(X, y, batch_size, rng=gen):
-                value, scores = _step(model, Xb, yb, loss_fn, optimizer, skip_dX)
+                value, scores, grads = _step(model, Xb, yb, loss_fn, optimizer, skip_dX)
                 start = value if start is None else start
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)
                 hist.loss.append(value)
-                hist.grad_norms.append(_last_grad_norms(model))
+                hist.grad_norms.append(_last_grad_norms(model, grads))
                 if classify:
-                    correct += accuracy(scores, yb) * len(yb)
+                    correct += _num_correct(scores, yb)
                 if callback is not None and callback(hist):
                     return hist
-            if classify:
-                hist.train_acc.append(correct / len(y))
-            if _check_stalled(hist, batch_size, optimizer):
-                if verbose:
-                    print(hist.message, flush=True)
-                if stop_on_stall:
-                    return hist
-            if val is not None:
-                val_loss, val_acc = evaluate(model, *val, loss=loss)
-                hist.val_loss.append(val_loss)
-                if classify:
-                    hist.val_acc.append(val_acc)
+            _end_epoch(hist, model, loss, val, correct / len(y) if classify else None)
+            stalled = _check_stalled(hist, batch_size, optimizer)
             if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
                 _print_epoch(epoch, epochs, hist)
+            if verbose and stalled:
+                print(hist.message, flush=True)
+            if stalled and stop_on_stall:
+                return hist
     return hist
+
+
+def _end_epoch(hist: History, model, loss, val, train_acc: float | None) -> None:
+    """Record the epoch's running train accuracy and, when ``val`` is given, its loss and
+    accuracy on the validation set."""
+    if train_acc is not None:
+        hist.train_acc.append(train_acc)
+    if val is not None:
+        val_loss, val_acc = evaluate(model, *val, loss=loss)
+        hist.val_loss.append(val_loss)
+        if train_acc is not None:
+            hist.val_acc.append(val_acc)
 
 
 def _stop_diverged(hist: History, value: float, start: float, optimizer) -> History:

@@ -137,3 +137,14 @@ def test_train_module_does_not_name_sequential():
     import bplab.train
 
     assert "Sequential)" not in inspect.getsource(bplab.train)  # no isinstance(model, Sequential)
+
+
+def test_import_bplab_loads_no_plotting_widgets_or_grader():
+    import subprocess
+    import sys
+
+    code = ("import sys, bplab; print(sorted(m for m in ('matplotlib', 'ipywidgets', "
+            "'bplab.grading', 'bplab.viz') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
