@@ -114,8 +114,8 @@ def quiz(question: str, options=None, answer: int | None = None,
 
     Parameters
     ----------
-    question : str
-        A lesson number such as ``"07"`` (shows every question of ``quizzes/07.json``),
+    question : str or int
+        A lesson number such as ``"07"`` (or ``7``) (shows every question of ``quizzes/07.json``),
         or the text of one question (then ``options`` and ``answer`` are required).
     options : sequence of str, optional
         The choices, at least two.
@@ -138,6 +138,8 @@ def quiz(question: str, options=None, answer: int | None = None,
     ...              explanation="2x = 6.")                                 # doctest: +SKIP
     """
     if options is None and answer is None:
+        if isinstance(question, int) and not isinstance(question, bool):
+            question = f"{question:02d}"  # quiz(7) is quiz("07")
         if not re.fullmatch(r"\d\d", str(question)):
             raise ValueError(f"quiz: expected a lesson number like '07' (or a question with "
                              f"options and answer), got {question!r}")

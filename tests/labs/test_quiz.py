@@ -58,6 +58,11 @@ def test_every_lesson_quiz_loads_and_checks(lesson):
         assert question.check() is False
 
 
+def test_a_lesson_number_may_be_an_int():
+    assert [q.question for q in labs.quiz(7).questions] == \
+        [q.question for q in labs.quiz("07").questions]
+
+
 def test_unknown_lesson_and_bad_text_name_what_exists():
     with pytest.raises(ValueError, match=r"no quiz for lesson '42'; expected one of \['00'"):
         labs.quiz("42")
