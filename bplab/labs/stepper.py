@@ -8,6 +8,7 @@ from .base import Lab, new_figure, render_png
 
 FONT_PT = 10.5  # graph text; rendered at DPI it is FONT_PT * DPI / 72 ~ 15 px at 100 % zoom
 DPI = 100
+MAX_WIDTH_IN = 9.6  # 960 px at DPI: fits JupyterLab's output area on a 1280 px screen
 OP_SYMBOLS = {"*": "×", "+": "+"}  # "*" is a speck at small sizes; "×" is what a learner writes
 
 
@@ -51,7 +52,9 @@ class BackpropStepper(Lab):
         self.labels = {n: f"n{k + 1}" for k, n in enumerate(unnamed)}
         self.names = {id(n): text for n, text in self.labels.items()}
         width, height = graph_figsize(pos)
-        self.fig = new_figure(width * 1.3, height * 1.3)
+        # no wider than a notebook's output area: a wider PNG is shown scaled down, and
+        # its text with it (the 7 px a learner could not read)
+        self.fig = new_figure(min(width * 1.3, MAX_WIDTH_IN), height * 1.3)
         self.ax = self.fig.add_subplot()
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.step_button = W.Button(description="Step", button_style="primary")

@@ -154,6 +154,10 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
         stepper.get_by_role("button", name="Step").click()
         wait_for_new_image(image, src)
     expect(stepper).to_contain_text("node 3 of 5")
+    from bplab.labs.stepper import DPI, FONT_PT
+
+    shown = image.evaluate("img => img.clientWidth / img.naturalWidth")
+    assert FONT_PT * DPI / 72 * shown >= 11, f"graph text is {FONT_PT * DPI / 72 * shown:.1f} px"
     expect(stepper).to_contain_text("local derivative × upstream gradient")
     step = stepper.get_by_role("button", name="Step")
     for _ in range(2):  # to the last node, a: its grad comes through tanh and c = a * b

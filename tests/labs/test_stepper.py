@@ -97,3 +97,14 @@ def test_graph_text_is_legible_and_ops_are_symbols():
 def test_stepper_rejects_non_values():
     with pytest.raises(TypeError, match="bp.Value"):
         labs.backprop_stepper(1.0)
+
+
+def test_a_wide_graph_stays_within_an_output_area():
+    """A PNG wider than the output area is shown scaled down, and its text with it."""
+    from bplab.labs.stepper import MAX_WIDTH_IN
+
+    x1, w1, x2, w2, b = (bp.Value(v, label=k) for k, v in
+                         (("x1", 2.0), ("w1", -0.5), ("x2", -1.0), ("w2", 1.5), ("b", 2.0)))
+    o = ((x1 * w1 + x2 * w2) + b).tanh()  # lesson 02's neuron: five columns
+    stepper = labs.backprop_stepper(o)
+    assert stepper.fig.get_figwidth() * DPI <= MAX_WIDTH_IN * DPI <= 960
