@@ -89,6 +89,9 @@ def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifact
     lab.screenshot(path=artifacts / "playground_1_playing.png")
 
     lr_handle, lr_readout = slider(lab, "learning rate")
+    track = lab.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text="learning rate")).locator(".noUi-target")
+    assert track.first.bounding_box()["width"] / 50 >= 5  # 50 steps, >= 5 px each: mouse-sized
     old_lr = lr_readout.inner_text()
     move(page, lr_handle, "ArrowLeft", "ArrowLeft", "ArrowLeft")
     expect(lr_readout).not_to_have_text(old_lr)
@@ -188,6 +191,13 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
         wait_for_new_image(image, src)
     expect(flow).to_contain_text("vanishing")
     flow.screenshot(path=artifacts / "lab_gradient_flow.png")
+    flow.get_by_role("button", name="Play").click()  # trains on: the heatmap grows
+    for _ in range(2):
+        src = image.get_attribute("src")
+        wait_for_new_image(image, src)
+    flow.get_by_role("button", name="Pause").click()
+    expect(flow.get_by_role("button", name="Play")).to_be_visible()
+    expect(flow).not_to_contain_text("step 0 of 60")
 
     playground = output_with(page, "hidden layers", "show every unit")
     image = playground.locator("img.widget-image").first
