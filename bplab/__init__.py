@@ -4,8 +4,11 @@
     net = bp.MLP([2, 16, 16, 2], activation="relu", init="he", rng=0)
     hist = bp.fit(net, X, y, optimizer=bp.Adam(lr=1e-2), epochs=30)
 
-Modules: autograd (Value), layers, init, losses, nn, optim, train, gradcheck, data,
-viz (plots), widgets (interactive labs), grading (checks and the autograder).
+What ``dir(bp)`` shows is the course's API: ``Value``, the layers, losses, networks,
+optimisers, ``fit``, gradient checks, ``data``, ``init``, ``viz`` (plots), ``labs``
+(interactive labs), ``check`` and ``progress`` (exercise checks). The modules behind
+them (autograd, layers, losses, nn, optim, train, gradcheck, validation ...) stay
+importable as ``bplab.<module>`` but out of the way; docs/ARCHITECTURE.md maps them.
 """
 
 from . import data, init
@@ -42,6 +45,7 @@ __all__ = [
     "evaluate",
     "fit",
     "init",
+    "labs",
     "layer_grad_norms",
     "mse_loss",
     "numerical_gradient",
@@ -52,16 +56,29 @@ __all__ = [
     "softmax_cross_entropy",
     "train_step",
     "viz",
-    "widgets",
 ]
 
+_LAZY_MODULES = ("viz", "widgets", "grading")  # heavy: matplotlib, ipywidgets, the grader
 
-def __getattr__(name):
-    """Import the heavy modules (matplotlib, ipywidgets, the grader) on first use."""
+
+def __getattr__(name: str):
+    """Import the heavy parts (matplotlib, ipywidgets, the grader) on first use."""
     import importlib
 
-    if name in ("viz", "widgets", "grading"):
+    if name == "labs":  # bplab/labs/ once the labs are a package; bplab/widgets before
+        try:
+            return importlib.import_module(".labs", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.labs":
+                raise
+            return importlib.import_module(".widgets", __name__)
+    if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     if name in ("check", "progress"):
         return getattr(importlib.import_module(".grading", __name__), name)
     raise AttributeError(f"module 'bplab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The course's API (``__all__``) and the version: what tab completion offers."""
+    return sorted([*__all__, "__version__"])

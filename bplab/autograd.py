@@ -5,10 +5,24 @@ adds ``local derivative * out.grad`` to each input's ``grad``; ``node._backward(
 it. ``backward()`` visits the graph in reverse topological order, so every node's
 ``grad`` is complete before it is passed on.
 
-One change from micrograd, for speed: the closure receives ``out`` as an argument
-(``node._backward()`` passes it) instead of capturing it. A captured ``out`` points at
-its own closure, a reference cycle that only Python's cycle collector can free; on a
-graph of 100,000 nodes that collector, not the arithmetic, takes most of the time.
+One change from micrograd, for speed: the closure captures nothing. It receives ``out``
+as an argument (``node._backward()`` passes it) and reads the inputs from it, so its body
+is still micrograd's line ``self.grad += other.data * out.grad``::
+
+    def _backward(out):
+        self, other = out._a, out._b      # the inputs, read from out
+        self.grad += other.data * out.grad
+        other.grad += self.data * out.grad
+
+Why: in a learner's kernel (numpy, matplotlib, scikit-learn loaded: ~150,000-300,000
+objects) Python's cyclic garbage collector, not the arithmetic, takes ~90 % of a
+micrograd-style engine's time: every ~700 new container objects it runs, and now and
+then it walks the whole heap. A micrograd node makes about seven such objects (the node,
+its ``_prev`` set, the closure, the closure's cell tuple, one cell per captured variable),
+and captures ``out`` in ``out``'s own closure, a cycle only that collector can free. Here a
+node makes two (the node and its closure), keeps its inputs in two slots (``_a``, ``_b``;
+``Value.dot`` keeps its many in one tuple) and forms no cycle, so the graph is freed the
+moment it is dropped. ``bench/bench_value.py`` measures it (issue 10 §4).
 
 Two differences from micrograd, both for learners:
 
@@ -32,7 +46,22 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 
-__all__ = ["Value"]
+from .layers import sigmoid as stable_sigmoid
+
+__all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
+
+# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
+# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
+LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
+    "+": ("1", "1"),
+    "*": ("other", "self"),
+    "**": ("k * self**(k-1)",),
+    "exp": ("out",),
+    "log": ("1 / self",),
+    "tanh": ("1 - out**2",),
+    "sigmoid": ("out * (1 - out)",),
+    "relu": ("1 if self > 0 else 0",),
+}
 
 
 def _as_value(x: Value | float) -> Value:
@@ -65,9 +94,20 @@ class Value:
         The value computed by the forward pass.
     grad : float
         dOutput/dself, filled in by ``backward()`` on the output.
+    children : tuple of Value
+        The inputs of the op that made this node (read-only); ``()`` for a leaf.
+    op : str
+        That op: ``"+"``, ``"*"``, ``"**2"``, ``"exp"``, ``"log"``, ``"tanh"``,
+        ``"sigmoid"``, ``"relu"``, ``"dot"``; ``""`` for a leaf (read-only).
+
+    ``local_grads()`` and ``local_grad_formulas()`` give d self / d child for each child,
+    as numbers and as text. The underscored ``_prev``, ``_op`` and ``_backward`` are
+    micrograd's names for the same things; they keep working.
     """
 
-    __slots__ = ("_backward_fn", "_op", "_prev", "data", "grad", "label")
+    # _a, _b: the first and second input (None when absent); _many: the inputs of a node
+    # with more than two (Value.dot), else None. Slots, not a tuple: one object fewer per node.
+    __slots__ = ("_a", "_b", "_backward_fn", "_many", "_op", "data", "grad", "label")
 
     def __init__(self, data: float, label: str = "", _children: tuple = (), _op: str = ""):
         if type(data) is not float:  # ops always pass floats; check what users pass
@@ -80,9 +120,14 @@ class Value:
         self.data = data
         self.grad = 0.0
         self.label = label
-        self._prev = _children
         self._op = _op
         self._backward_fn = _no_backward
+        self._a = self._b = self._many = None
+        if len(_children) > 2:
+            self._many = tuple(_children)
+        elif _children:
+            self._a = _children[0]
+            self._b = _children[1] if len(_children) == 2 else None
 
     # ---- arithmetic -------------------------------------------------------------
     def __add__(self, other: Value | float) -> Value:
@@ -91,6 +136,7 @@ class Value:
         out = Value(self.data + other.data, _children=(self, other), _op="+")
 
         def _backward(out):
+            self, other = out._a, out._b  # the inputs, read from out (nothing captured)
             self.grad += out.grad
             other.grad += out.grad
         out._backward_fn = _backward
@@ -102,6 +148,7 @@ class Value:
         out = Value(self.data * other.data, _children=(self, other), _op="*")
 
         def _backward(out):
+            self, other = out._a, out._b
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
         out._backward_fn = _backward
@@ -117,7 +164,8 @@ class Value:
             raise ZeroDivisionError(f"Value ** {k}: 0 cannot be raised to a negative power")
         out = Value(self.data ** k, _children=(self,), _op=f"**{exponent:g}")
 
-        def _backward(out):
+        def _backward(out):  # k is captured: ** is rare enough that its one cell costs little
+            self = out._a
             self.grad += k * self.data ** (k - 1) * out.grad
         out._backward_fn = _backward
         return out
@@ -154,6 +202,7 @@ class Value:
         out = Value(math.exp(self.data), _children=(self,), _op="exp")
 
         def _backward(out):
+            self = out._a
             self.grad += out.data * out.grad
         out._backward_fn = _backward
         return out
@@ -165,32 +214,29 @@ class Value:
         out = Value(math.log(self.data), _children=(self,), _op="log")
 
         def _backward(out):
+            self = out._a
             self.grad += out.grad / self.data
         out._backward_fn = _backward
         return out
 
     def tanh(self) -> Value:
         """out = tanh(self); local derivative 1 - out**2. Stable for any size of input."""
-        t = math.tanh(self.data)
-        out = Value(t, _children=(self,), _op="tanh")
+        out = Value(math.tanh(self.data), _children=(self,), _op="tanh")
 
         def _backward(out):
-            self.grad += (1.0 - t * t) * out.grad
+            self = out._a
+            self.grad += (1.0 - out.data * out.data) * out.grad
         out._backward_fn = _backward
         return out
 
     def sigmoid(self) -> Value:
         """out = 1 / (1 + e**-self); local derivative out * (1 - out). Stable for |x| = 1e4."""
-        x = self.data
-        if x >= 0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:  # e**x / (1 + e**x) never overflows for negative x
-            e = math.exp(x)
-            s = e / (1.0 + e)
+        s = float(stable_sigmoid(self.data))  # the package's one stable sigmoid
         out = Value(s, _children=(self,), _op="sigmoid")
 
         def _backward(out):
-            self.grad += s * (1.0 - s) * out.grad
+            self = out._a
+            self.grad += out.data * (1.0 - out.data) * out.grad
         out._backward_fn = _backward
         return out
 
@@ -199,6 +245,7 @@ class Value:
         out = Value(self.data if self.data > 0 else 0.0, _children=(self,), _op="relu")
 
         def _backward(out):
+            self = out._a
             if self.data > 0:
                 self.grad += out.grad
         out._backward_fn = _backward
@@ -220,16 +267,113 @@ class Value:
         total = b.data
         for w, x in zip(ws, xs):
             total += w.data * x.data
-        out = Value(total, _children=(*ws, *xs, b), _op="dot")
+        out = Value(total, _op="dot")
+        out._many = (*ws, *xs, b)  # even for n = 0: the closure reads them from here
 
         def _backward(out):
-            g = out.grad
-            for w, x in zip(ws, xs):
+            *ws_xs, b = out._many  # (w_1..w_n, x_1..x_n, bias), read from out
+            n, g = len(ws_xs) // 2, out.grad
+            for w, x in zip(ws_xs[:n], ws_xs[n:]):
                 w.grad += x.data * g
                 x.grad += w.data * g
             b.grad += g
         out._backward_fn = _backward
         return out
+
+    # ---- the graph, by its public names ------------------------------------------------
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in the op's order; ``()`` for a leaf.
+
+        A node used twice appears twice: ``(a * a).children == (a, a)``.
+        """
+        if self._many is not None:
+            return self._many
+        if self._b is not None:
+            return (self._a, self._b)
+        return () if self._a is None else (self._a,)
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for ``children`` (a tuple here, a set there)."""
+        return self.children
+
+    @property
+    def op(self) -> str:
+        """The op that made this node (``"+"``, ``"tanh"``, ``"**2"`` ...); ``""`` for a leaf."""
+        return self._op
+
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d child for each child, in ``children`` order (the local derivatives).
+
+        ``backward()`` multiplies each by ``self.grad`` and adds it to the child's grad.
+        For a child that appears twice (``a * a``) each position has its own entry;
+        d self / d a is their sum.
+
+        Examples
+        --------
+        >>> x = Value(0.5); out = x.tanh()
+        >>> out.local_grads() == (1 - out.data ** 2,)
+        True
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> (a * b).local_grads()
+        (-3.0, 2.0)
+        """
+        op, kids = self._op, self.children
+        if not kids:
+            return ()
+        if op == "+":
+            return (1.0, 1.0)
+        if op == "*":
+            return (kids[1].data, kids[0].data)
+        if op == "dot":  # children (w_1..w_n, x_1..x_n, bias): d/dw_i = x_i, d/dx_i = w_i
+            n = (len(kids) - 1) // 2
+            return (*(x.data for x in kids[n:2 * n]), *(w.data for w in kids[:n]), 1.0)
+        return (self._probe_local_grad(),)
+
+    def _probe_local_grad(self) -> float:
+        """A one-input op's local derivative, read off its own backward closure.
+
+        Run the closure with ``self.grad = 1`` and the child's grad at 0: it adds
+        ``local * 1`` to the child. Every grad is restored afterwards.
+        """
+        child = self._a
+        saved_self, saved_child = self.grad, child.grad
+        try:
+            self.grad, child.grad = 1.0, 0.0
+            self._backward()
+            return child.grad
+        finally:
+            self.grad, child.grad = saved_self, saved_child
+
+    def local_grad_formulas(self) -> tuple[str, ...]:
+        """d self / d child for each child as text, in ``children`` order.
+
+        In the formulas ``self`` and ``other`` are the op's inputs and ``out`` this node
+        (micrograd's names): ``("1 - out**2",)`` for tanh, ``("other", "self")`` for
+        ``*``, ``("2 * self**1",)`` for ``**2``; ``()`` for a leaf.
+
+        Examples
+        --------
+        >>> (Value(1.0) * Value(2.0)).local_grad_formulas()
+        ('other', 'self')
+        >>> (Value(3.0) ** 2).local_grad_formulas()
+        ('2 * self**1',)
+        """
+        op = self._op
+        if not op:
+            return ()
+        if op.startswith("**"):
+            k = float(op[2:])
+            return (f"{k:g} * self**{k - 1:g}",)
+        if op == "dot":
+            n = (len(self._many) - 1) // 2
+            return (*(f"x{i}" for i in range(1, n + 1)),
+                    *(f"w{i}" for i in range(1, n + 1)), "1")
+        if op not in LOCAL_GRAD_FORMULAS:
+            raise ValueError(f"Value.local_grad_formulas: no formula for op {op!r}; "
+                             f"expected one of {sorted(LOCAL_GRAD_FORMULAS)} or 'dot'")
+        return LOCAL_GRAD_FORMULAS[op]
 
     # ---- backward -----------------------------------------------------------------
     def _backward(self) -> None:
@@ -256,7 +400,7 @@ class Value:
             visited.add(node)
             stack.append(node)
             stack.append(None)
-            for child in node._prev:
+            for child in node.children:
                 if child not in visited:
                     stack.append(child)
         return order

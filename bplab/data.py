@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._rng import as_rng
+from .validation import check_choice, check_int, check_real
 
 __all__ = [
     "DATASETS",
@@ -26,10 +27,8 @@ __all__ = [
 
 
 def _check_n(n: int, noise: float, where: str) -> None:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"{where}: n must be an int >= 2, got {n!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"{where}: noise must be a finite number >= 0, got {noise!r}")
+    check_int(n, "n", min_value=2, where=where)
+    check_real(noise, "noise", low=0, where=where)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, gen: np.random.Generator):
@@ -53,8 +52,7 @@ def make_spirals(n: int = 300, classes: int = 3, noise: float = 0.2,
                  rng=0) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` interleaved spiral arms (the cs231n set). X : (n, 2), y : (n,) in [0, classes)."""
     _check_n(n, noise, "make_spirals")
-    if not isinstance(classes, (int, np.integer)) or classes < 2:
-        raise ValueError(f"make_spirals: classes must be an int >= 2, got {classes!r}")
+    check_int(classes, "classes", min_value=2, where="make_spirals")
     gen = as_rng(rng)
     y = np.arange(n) % classes
     r = np.concatenate([np.linspace(0.05, 1, np.sum(y == k)) for k in range(classes)])
@@ -82,8 +80,8 @@ def make_circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
                  rng=0) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (class 1) inside a large one (class 0). X : (n, 2), y : (n,)."""
     _check_n(n, noise, "make_circles")
-    if not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    check_real(factor, "factor", low=0, high=1, low_open=True, high_open=True,
+               where="make_circles")
     gen = as_rng(rng)
     n0 = n // 2
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
@@ -99,9 +97,7 @@ DATASETS = {"moons": make_moons, "spirals": make_spirals, "xor": make_xor,
 
 def make_dataset(name: str, n: int = 200, noise: float = 0.1, rng=0):
     """One of ``DATASETS`` by name: X : (n, 2), y : (n,)."""
-    if name not in DATASETS:
-        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
-    return DATASETS[name](n=n, noise=noise, rng=rng)
+    return DATASETS[check_choice(name, "dataset", DATASETS)](n=n, noise=noise, rng=rng)
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -129,8 +125,8 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"train_test_split: X has {len(X)} rows but y has {len(y)}")
-    if not 0 < test_size < 1:
-        raise ValueError(f"train_test_split: test_size must be in (0, 1), got {test_size!r}")
+    check_real(test_size, "test_size", low=0, high=1, low_open=True, high_open=True,
+               where="train_test_split")
     gen = as_rng(rng)
     if stratify and y.dtype.kind in "iu":
         groups = [np.flatnonzero(y == k) for k in np.unique(y)]
@@ -164,11 +160,14 @@ def standardize(X_train: np.ndarray, *others: np.ndarray, eps: float = 0.1):
     return out[0] if not others else tuple(out)
 
 
-def batches(X: np.ndarray, y: np.ndarray, batch_size: int = 32, rng=None,
+def batches(X: np.ndarray, y: np.ndarray, batch_size: int = 32, rng=0,
             shuffle: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Mini-batches of (X (B, D), y (B,)); the last one may be smaller. Shuffled with rng."""
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batches: batch_size must be an int >= 1, got {batch_size!r}")
+    """Mini-batches of (X (B, D), y (B,)); the last one may be smaller. Shuffled with rng.
+
+    ``rng`` defaults to 0 like every seed in bplab, so the same seed gives the same order:
+    pass the epoch number (``rng=epoch``) or one Generator for a new order every epoch.
+    """
+    check_int(batch_size, "batch_size", where="batches")
     if len(X) != len(y):
         raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
     order = as_rng(rng).permutation(len(X)) if shuffle else np.arange(len(X))

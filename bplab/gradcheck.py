@@ -1,6 +1,6 @@
 """Gradient checking: compare backprop's gradients with central differences.
 
-Letters: N batch, D inputs, H outputs.
+Letters: N batch, D inputs, H hidden units, C classes (a layer maps in_features to out_features).
 
 A relative error below 1e-7 (float64) means the analytic gradient is right; around 1e-2
 or larger means a bug. Kinks (ReLU at 0) can give an occasional larger error.

@@ -1,10 +1,16 @@
 """Layers: small objects with ``forward`` and ``backward``.
 
-Letters: N batch, D inputs, H outputs of a layer.
+Letters: N batch, D inputs, H hidden units, C classes. A ``Linear`` layer maps
+``in_features`` to ``out_features`` columns: (N, D) -> (N, H) as the first layer,
+(N, H) -> (N, C) as the last.
 
 ``forward(X)`` keeps what ``backward`` needs in ``self.cache``; ``backward(dout)`` takes
-the upstream gradient dLoss/dout and returns dLoss/dX, filling ``self.grads`` with the
-gradients of the layer's parameters (same keys as ``self.params``).
+the upstream gradient dLoss/dout and returns dLoss/dX, filling ``grads()`` with the
+gradients of the layer's parameters (same keys as ``params()``).
+
+One way to reach parameters, on a layer as on a network: ``params()`` and ``grads()``
+return dicts of arrays by name. A layer's ``params`` is that dict itself, made callable,
+so ``layer.params["W"]`` keeps working in older notebooks.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import numpy as np
 
 from ._rng import as_rng
 from .init import get_initializer
+from .validation import check_choice, check_int, check_real
 
 __all__ = [
     "ACTIVATIONS",
@@ -20,27 +27,56 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Linear",
+    "Params",
     "ReLU",
     "Sigmoid",
     "Tanh",
     "get_activation",
+    "named_arrays",
     "sigmoid",
 ]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e**-x), elementwise, with no overflow for |x| = 1e4. Any shape."""
+    """1 / (1 + e**-x), elementwise, with no overflow for |x| = 1e4. Any shape.
+
+    The package's one stable sigmoid: the layer, binary cross-entropy and
+    ``Value.sigmoid`` all call it.
+    """
     x = np.asarray(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+class Params(dict):
+    """A dict of arrays by name that also answers a call: ``layer.params()`` is itself.
+
+    So a layer is read like a network (``net.params()``), and ``layer.params["W"]``, as
+    older notebooks write it, still works.
+    """
+
+    def __call__(self) -> Params:
+        return self
+
+
+def named_arrays(attribute) -> dict:
+    """``layer.params`` or ``layer.grads`` as a dict: a Params, a method or a plain dict
+    (a learner's own layer class may hold a plain dict)."""
+    return attribute() if callable(attribute) else attribute
+
+
 class Layer:
-    """Base class: no parameters; subclasses define ``forward`` and ``backward``."""
+    """Base class: no parameters; subclasses define ``forward`` and ``backward``.
+
+    Attributes
+    ----------
+    params, grads : Params (a callable dict) of name -> ndarray
+        ``layer.params()`` and ``layer.params["W"]`` give the same arrays.
+    """
 
     def __init__(self):
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
+        self.params: Params = Params()
+        self.grads: Params = Params()
         self.cache = None
 
     def _cached(self, dout: np.ndarray):
@@ -67,33 +103,32 @@ class Linear(Layer):
     Parameters
     ----------
     in_features : int
-        D, the number of inputs.
+        Columns in: D for the first layer, H for a later one.
     out_features : int
-        H, the number of outputs.
+        Columns out: H for a hidden layer, C for the output layer.
     init : str or callable, default "he"
         One of ``bp.init.INITIALIZERS`` for W; b starts at zero.
-    rng : int or numpy.random.Generator, optional
+    rng : int or numpy.random.Generator, default 0
+        Seed of W (every ``rng`` in bplab defaults to 0: the same numbers every run).
     dtype : numpy dtype, default float64
 
     Attributes
     ----------
-    params : {"W": ndarray of shape (D, H), "b": ndarray of shape (H,)}
+    params : {"W": ndarray of shape (in_features, out_features), "b": (out_features,)}
     grads : same keys and shapes, filled by ``backward``.
     """
 
-    def __init__(self, in_features: int, out_features: int, init="he", rng=None,
+    def __init__(self, in_features: int, out_features: int, init="he", rng=0,
                  dtype=np.float64):
         super().__init__()
-        for name, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-                raise ValueError(f"Linear: {name} must be an int >= 1, got {n!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = check_int(in_features, "in_features", where="Linear")
+        self.out_features = check_int(out_features, "out_features", where="Linear")
         W = get_initializer(init)((self.in_features, self.out_features), as_rng(rng), dtype=dtype)
-        self.params = {"W": W, "b": np.zeros(self.out_features, dtype=dtype)}
-        self.grads = {"W": np.zeros_like(W), "b": np.zeros(self.out_features, dtype=dtype)}
+        self.params = Params(W=W, b=np.zeros(self.out_features, dtype=dtype))
+        self.grads = Params(W=np.zeros_like(W), b=np.zeros(self.out_features, dtype=dtype))
 
     def forward(self, X: np.ndarray) -> np.ndarray:
-        """X : (N, D) -> out : (N, H)."""
+        """X : (N, in_features) -> out : (N, out_features)."""
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.in_features:
             raise ValueError(f"Linear.forward: X has shape {X.shape}, "
@@ -105,21 +140,21 @@ class Linear(Layer):
         return out
 
     def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        """dout : (N, H) -> dX : (N, D); fills grads["W"] (D, H) and grads["b"] (H,).
+        """dout : (N, out_features) -> dX : (N, in_features); fills grads W and b.
 
         ``input_grad=False`` skips dX (the first layer of a network needs none).
         """
         X = self._cached(dout)
-        self.grads["W"] = X.T @ dout          # dL/dW = X^T dout, shape (D, H)
-        self.grads["b"] = dout.sum(axis=0)     # dL/db = sum over the batch, shape (H,)
-        return dout @ self.params["W"].T if input_grad else None  # dL/dX, shape (N, D)
+        self.grads["W"] = X.T @ dout          # dL/dW = X^T dout, shape (in, out)
+        self.grads["b"] = dout.sum(axis=0)     # dL/db = sum over the batch, shape (out,)
+        return dout @ self.params["W"].T if input_grad else None  # dL/dX, shape (N, in)
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"
 
 
 class _Elementwise(Layer):
-    """An activation out = f(X) applied elementwise; X and out have any shape (N, H)."""
+    """An activation out = f(X) applied elementwise; X and out have the same shape."""
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
@@ -151,9 +186,8 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, alpha: float = 0.01):
         super().__init__()
-        if not 0 <= alpha < 1:
-            raise ValueError(f"LeakyReLU: alpha must be in [0, 1), got {alpha}")
-        self.alpha = alpha
+        self.alpha = check_real(alpha, "alpha", low=0, high=1, high_open=True,
+                                where="LeakyReLU")
 
     def _f(self, X):
         return np.where(X > 0, X, self.alpha * X)
@@ -201,6 +235,4 @@ ACTIVATIONS = {"relu": ReLU, "leaky_relu": LeakyReLU, "tanh": Tanh, "sigmoid": S
 
 def get_activation(name: str) -> Layer:
     """A new activation layer by name: one of ``ACTIVATIONS``."""
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]()
+    return ACTIVATIONS[check_choice(name, "activation", ACTIVATIONS)]()

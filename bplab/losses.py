@@ -1,16 +1,29 @@
 """Losses. Each returns ``(loss, dinput)``: the mean over the batch and its gradient.
 
-Letters: N batch, C classes, D outputs.
+Letters: N batch, C classes (columns of scores); a regression target has "outputs" columns.
+
+Every loss function carries ``.classifies`` (True when its targets are class labels, so
+``fit`` and ``evaluate`` also record accuracy) and ``.name``; pass the function or its
+name to ``fit``: ``fit(loss=bp.softmax_cross_entropy)`` = ``fit(loss="cross_entropy")``.
+Softmax (shifted, via ``log_softmax``) and the stable sigmoid each live once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+from .layers import sigmoid
+from .validation import check_choice
 
 __all__ = [
     "LOSSES",
     "binary_cross_entropy",
+    "classifies",
     "get_loss",
+    "log_softmax",
+    "loss_function",
     "mse_loss",
     "softmax",
     "softmax_cross_entropy",
@@ -32,13 +45,32 @@ def _check_labels(y, N: int, num_classes: int, where: str) -> np.ndarray:
     return y
 
 
-def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of scores (N, C) -> probs (N, C), shifted so it never overflows."""
+def loss_function(name: str, classifies: bool) -> Callable:
+    """Mark a function ``(scores, targets) -> (loss, dscores)`` as a loss: sets its
+    ``.name`` and ``.classifies`` (whether targets are class labels, so accuracy means
+    something). A loss of your own passed to ``fit`` without the mark records no accuracy.
+    """
+    def mark(fn: Callable) -> Callable:
+        fn.name, fn.classifies = name, classifies
+        return fn
+    return mark
+
+
+def log_softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise log softmax of scores (N, C) -> (N, C), shifted by the row maximum
+    (the log-sum-exp trick), so it never overflows."""
+    scores = np.asarray(scores)
     shifted = scores - scores.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of scores (N, C) -> probs (N, C); never overflows."""
+    return np.exp(log_softmax(scores))
+
+
+
+@loss_function("cross_entropy", classifies=True)
 def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of softmax(scores) against integer labels.
 
@@ -62,8 +94,7 @@ def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.
                          "expected (N, C)")
     N, C = scores.shape
     y = _check_labels(y, N, C, "softmax_cross_entropy")
-    shifted = scores - scores.max(axis=1, keepdims=True)      # log-sum-exp trick
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_probs = log_softmax(scores)
     rows = np.arange(N)
     loss = -log_probs[rows, y].mean()
     dscores = np.exp(log_probs)
@@ -71,12 +102,13 @@ def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.
     return float(loss), dscores / N
 
 
+@loss_function("mse", classifies=False)
 def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """Half the squared error, summed over outputs and averaged over the batch.
 
     Parameters
     ----------
-    pred : ndarray of shape (N,) or (N, D)
+    pred : ndarray of shape (N,) or (N, outputs)
     target : ndarray of the same shape
 
     Returns
@@ -91,12 +123,13 @@ def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
         raise ValueError(f"mse_loss: pred has shape {pred.shape} but target has shape "
                          f"{target.shape}; they must match")
     if pred.ndim not in (1, 2):
-        raise ValueError(f"mse_loss: pred has shape {pred.shape}, expected (N,) or (N, D)")
+        raise ValueError(f"mse_loss: pred has shape {pred.shape}, expected (N,) or (N, outputs)")
     N = pred.shape[0]
     diff = pred - target
     return float(0.5 * np.sum(diff * diff) / N), diff / N
 
 
+@loss_function("bce", classifies=True)
 def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean binary cross-entropy of sigmoid(logits) against labels in {0, 1}.
 
@@ -125,9 +158,7 @@ def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.n
     N = z.shape[0]
     y = _check_labels(y, N, 2, "binary_cross_entropy")
     loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    e = np.exp(-np.abs(z))
-    probs = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    dz = (probs - y) / N
+    dz = (sigmoid(z) - y) / N
     return float(loss.mean()), dz.reshape(logits.shape)
 
 
@@ -135,10 +166,13 @@ LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse_loss,
           "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy}
 
 
-def get_loss(name):
+def get_loss(loss) -> Callable:
     """A loss function by name (one of ``LOSSES``); a callable passes through."""
-    if callable(name):
-        return name
-    if name not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {name!r}")
-    return LOSSES[name]
+    if callable(loss):
+        return loss
+    return LOSSES[check_choice(loss, "loss", LOSSES)]
+
+
+def classifies(loss) -> bool:
+    """Whether ``loss`` (a name or a function) takes class labels: its ``.classifies``."""
+    return bool(getattr(get_loss(loss), "classifies", False))

@@ -1,6 +1,6 @@
 """Networks built from layers: ``Sequential`` and ``MLP``.
 
-Letters: N batch, D inputs, H hidden units, C outputs (classes).
+Letters: N batch, D inputs, H hidden units, C classes (outputs).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import numpy as np
 
 from ._rng import as_rng
 from .init import INITIALIZERS
-from .layers import ACTIVATIONS, Layer, Linear, get_activation
+from .layers import ACTIVATIONS, Layer, Linear, get_activation, named_arrays
+from .validation import check_choice, check_int
 
 __all__ = ["MLP", "Sequential"]
 
@@ -54,12 +55,12 @@ class Sequential:
     def params(self) -> dict[str, np.ndarray]:
         """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}."""
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.params.items()}
+                for k, v in named_arrays(layer.params).items()}
 
     def grads(self) -> dict[str, np.ndarray]:
         """The gradients from the last backward, with the same names as ``params()``."""
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in layer.grads.items()}
+                for k, v in named_arrays(layer.grads).items()}
 
     def linear_layers(self) -> list[tuple[str, Linear]]:
         """The Linear layers with their names ("0", "2", ...), first to last."""
@@ -92,7 +93,8 @@ class MLP(Sequential):
         One of relu, leaky_relu, tanh, sigmoid, identity (between the Linear layers).
     init : str, default "he"
         One of zeros, small, large, normal, xavier, he.
-    rng : int or numpy.random.Generator, optional
+    rng : int or numpy.random.Generator, default 0
+        Seed of the weights (every ``rng`` in bplab defaults to 0).
     dtype : numpy dtype, default float64
 
     Examples
@@ -102,20 +104,15 @@ class MLP(Sequential):
     ['0.W', '0.b', '2.W']
     """
 
-    def __init__(self, sizes, activation: str = "relu", init: str = "he", rng=None,
+    def __init__(self, sizes, activation: str = "relu", init: str = "he", rng=0,
                  dtype=np.float64):
         sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else sizes
         if not isinstance(sizes, list) or len(sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least [inputs, outputs], got {sizes!r}")
-        for i, n in enumerate(sizes):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-                raise ValueError(f"MLP: every layer size must be an int >= 1, got {n!r} at "
-                                 f"position {i} of sizes={sizes}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"MLP: activation must be one of {sorted(ACTIVATIONS)}, "
-                             f"got {activation!r}")
-        if not callable(init) and init not in INITIALIZERS:
-            raise ValueError(f"MLP: init must be one of {sorted(INITIALIZERS)}, got {init!r}")
+        sizes = [check_int(n, f"sizes[{i}]", where="MLP") for i, n in enumerate(sizes)]
+        check_choice(activation, "activation", ACTIVATIONS, where="MLP")
+        if not callable(init):
+            check_choice(init, "init", INITIALIZERS, where="MLP")
         gen = as_rng(rng)
         layers: list[Layer] = []
         for i, (fan_in, fan_out) in enumerate(pairwise(sizes)):

@@ -10,24 +10,16 @@ import math
 
 import numpy as np
 
+from .validation import check_choice, check_real
+
 __all__ = ["SGD", "Adam", "Optimizer", "get_optimizer"]
-
-
-def _check_rate(name: str, value: float, low: float, high: float, high_open: bool = True):
-    ok = isinstance(value, (int, float, np.floating)) and math.isfinite(value)
-    ok = ok and low <= value and (value < high if high_open else value <= high)
-    if not ok:
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name} must be in [{low}, {high}{bracket}, got {value!r}")
 
 
 class Optimizer:
     """Base class: checks that params and grads match, then calls ``_update`` per array."""
 
     def __init__(self, lr: float):
-        if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr must be > 0, got {lr!r}")
-        self.lr = float(lr)
+        self.lr = check_real(lr, "lr", low=0, low_open=True)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.t = 0  # steps taken
 
@@ -58,8 +50,7 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0):
         super().__init__(lr)
-        _check_rate("momentum", momentum, 0.0, 1.0)
-        self.momentum = float(momentum)
+        self.momentum = check_real(momentum, "momentum", low=0, high=1, high_open=True)
 
     def _update(self, name, p, g):
         if self.momentum == 0.0:
@@ -86,11 +77,9 @@ class Adam(Optimizer):
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         super().__init__(lr)
-        _check_rate("beta1", beta1, 0.0, 1.0)
-        _check_rate("beta2", beta2, 0.0, 1.0)
-        if not eps > 0:
-            raise ValueError(f"eps must be > 0, got {eps!r}")
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1 = check_real(beta1, "beta1", low=0, high=1, high_open=True)
+        self.beta2 = check_real(beta2, "beta2", low=0, high=1, high_open=True)
+        self.eps = check_real(eps, "eps", low=0, low_open=True)
 
     def _update(self, name, p, g):
         if name not in self.state:  # tmp: scratch space, so a step allocates no arrays
@@ -122,6 +111,4 @@ def get_optimizer(name: str, lr: float) -> Optimizer:
     """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam"."""
     makers = {"sgd": lambda: SGD(lr), "momentum": lambda: SGD(lr, momentum=0.9),
               "adam": lambda: Adam(lr)}
-    if name not in makers:
-        raise ValueError(f"optimizer must be one of {sorted(makers)}, got {name!r}")
-    return makers[name]()
+    return makers[check_choice(name, "optimizer", makers)]()

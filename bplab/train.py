@@ -1,14 +1,22 @@
 """Training: ``train_step`` (one mini-batch) and ``fit`` (epochs of them), recorded in ``History``.
 
-Letters: N examples, D inputs, C classes, L Linear layers, S steps taken.
+Letters: N examples, D inputs, C classes; L Linear layers, S steps taken, B a batch's rows.
+
+``fit`` is duck-typed: a model is anything with ``forward``, ``backward``, ``params()``
+and ``grads()`` (``Sequential``, ``MLP`` or a learner's own class).
 
 A run whose loss turns non-finite, or grows past ``DIVERGENCE_FACTOR`` times where it
 started, stops: ``History.diverged_at`` records the step, ``History.message`` says what
 to try, and a ``DivergenceWarning`` is issued. No NaN is ever appended to a History.
+
+A run that stopped learning (its loss oscillates above where it started, or climbed back
+well above its best) is named too: ``History.stalled_at`` and ``History.message``; it keeps
+training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` reads per-layer gradient norms.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Callable
@@ -18,23 +26,25 @@ import numpy as np
 
 from ._rng import as_rng
 from .data import batches
-from .losses import get_loss
-from .nn import Sequential
+from .losses import classifies, get_loss
 from .optim import Adam, Optimizer
+from .validation import check_array, check_int
 
 __all__ = [
     "DIVERGENCE_FACTOR",
+    "STALL_FACTOR",
     "DivergenceWarning",
     "History",
     "accuracy",
     "evaluate",
     "fit",
+    "flow_verdict",
     "layer_grad_norms",
     "train_step",
 ]
 
 DIVERGENCE_FACTOR = 100.0
-CLASSIFICATION_LOSSES = ("cross_entropy", "bce", "binary_cross_entropy")
+STALL_FACTOR = 3.0  # "well above its best": the recent loss over 3x the best window's
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -60,8 +70,11 @@ class History:
     steps_per_epoch : int
     diverged_at : int or None
         The step at which the loss turned non-finite or blew up, else None.
+    stalled_at : int or None
+        The step by which the run had stopped learning (its loss oscillating above where
+        it started, or back well above its best), else None. Training went on.
     message : str
-        Why training stopped early and what to try, or "".
+        Why training stopped early, or stopped learning, and what to try; else "".
     """
 
     loss: list = field(default_factory=list)
@@ -72,6 +85,7 @@ class History:
     layer_names: list = field(default_factory=list)
     steps_per_epoch: int = 0
     diverged_at: int | None = None
+    stalled_at: int | None = None
     message: str = ""
 
     @property
@@ -89,6 +103,8 @@ class History:
             parts.append(f"val_acc={self.val_acc[-1]:.4f}")
         if self.diverged_at is not None:
             parts.append(f"diverged_at={self.diverged_at}")
+        if self.stalled_at is not None:
+            parts.append(f"stalled_at={self.stalled_at}")
         return f"History({', '.join(parts)})"
 
 
@@ -111,10 +127,11 @@ def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple[float, float]:
-    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan for regression losses."""
+    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan unless the loss
+    classifies (``loss.classifies``)."""
     scores = model.forward(X)
     value, _ = get_loss(loss)(scores, y)
-    acc = accuracy(scores, y) if loss in CLASSIFICATION_LOSSES else float("nan")
+    acc = accuracy(scores, y) if classifies(loss) else float("nan")
     return value, acc
 
 
@@ -124,16 +141,29 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
     return _step(model, X, y, loss_fn, optimizer)[0]
 
 
-def _step(model, X, y, loss_fn, optimizer) -> tuple[float, np.ndarray]:
-    """``train_step`` that also returns the batch's scores (B, C), for a running accuracy."""
+def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
+    """``train_step`` that also returns the batch's scores (B, C) and the grads it used.
+
+    ``skip_dX``: the model's backward takes ``input_grad=False`` (training never needs
+    dL/dX of the input, so the first layer skips computing it).
+    """
     scores = model.forward(X)                       # 1. forward propagation
     loss, dscores = loss_fn(scores, y)
-    if isinstance(model, Sequential):               # 2. backward propagation
+    if skip_dX:                                     # 2. backward propagation
         model.backward(dscores, input_grad=False)
     else:
         model.backward(dscores)
-    optimizer.step(model.params(), model.grads())   # 3. w <- w - lr * dL/dw (or Adam's step)
-    return loss, scores
+    grads = model.grads()
+    optimizer.step(model.params(), grads)           # 3. w <- w - lr * dL/dw (or Adam's step)
+    return loss, scores, grads
+
+
+def _takes_input_grad(model) -> bool:
+    """Whether ``model.backward`` accepts ``input_grad=`` (Sequential's does)."""
+    try:
+        return "input_grad" in inspect.signature(model.backward).parameters
+    except (TypeError, ValueError):  # a builtin or C callable without a signature
+        return False
 
 
 def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> list[float]:
@@ -148,13 +178,22 @@ def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") 
         return _last_grad_norms(model)
 
 
-def _last_grad_norms(model) -> list[float]:
-    """||dW|| of each Linear layer from the last backward pass."""
-    if isinstance(model, Sequential):
-        grads = [layer.grads["W"] for _, layer in model.linear_layers()]
-    else:
-        grads = [g for name, g in model.grads().items() if name.endswith("W")]
-    return [float(math.sqrt(np.dot(g.ravel(), g.ravel()))) for g in grads]
+def _weight_grads(grads: dict) -> list[np.ndarray]:
+    """dL/dW of each weight matrix (grads named "W" or "<layer>.W"), first layer first."""
+    return [g for name, g in grads.items() if name == "W" or name.endswith(".W")]
+
+
+def _last_grad_norms(model, grads: dict | None = None) -> list[float]:
+    """||dW|| of each Linear layer from the last backward pass (``grads``: model.grads())."""
+    weights = _weight_grads(model.grads() if grads is None else grads)
+    return [math.sqrt(float(np.dot(g.ravel(), g.ravel()))) for g in weights]
+
+
+def _num_correct(scores: np.ndarray, y: np.ndarray) -> int:
+    """Rows of a batch classified right: ``accuracy * len(y)`` without its checks."""
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        return int(np.count_nonzero(scores.argmax(axis=1) == y))
+    return round(accuracy(scores, y) * len(y))
 
 
 def _check_fit_args(model, X, y, loss, epochs, batch_size):
@@ -162,20 +201,16 @@ def _check_fit_args(model, X, y, loss, epochs, batch_size):
         if not hasattr(model, name):
             raise TypeError(f"fit: model must have forward, backward, params and grads; "
                             f"{type(model).__name__} has no {name}")
-    X = np.asarray(X)
+    X = check_array(X, "X", finite=True, where="fit")
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"fit: X holds {int(np.sum(~np.isfinite(X)))} non-finite values "
-                         "(nan or inf); clean or drop them first")
     y = np.asarray(y)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"fit: X has {X.shape[0]} rows but y has {y.shape[0]}")
     get_loss(loss)
-    for name, n in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"fit: {name} must be an int >= 1, got {n!r}")
-    if loss in CLASSIFICATION_LOSSES:  # every label, not just the first batch's
+    check_int(epochs, "epochs", where="fit")
+    check_int(batch_size, "batch_size", where="fit")
+    if classifies(loss):  # every label, not just the first batch's
         with np.errstate(all="ignore"):
             scores = model.forward(X[:1])
         get_loss(loss)(np.zeros((len(y), *scores.shape[1:])), y)
@@ -191,7 +226,75 @@ def _divergence_message(step: int, loss: float, start: float, optimizer) -> str:
             f"Stopped early; {advice}, or a better-scaled init (he for relu, xavier for tanh).")
 
 
+def _stall_message(hist: History, recent: float, start: float, best: float,
+                   window: int, optimizer) -> str:
+    lr = getattr(optimizer, "lr", None)
+    where = (f"higher than where it started ({start:.3g})" if recent > start else
+             f"over {STALL_FACTOR:g}x its best ({best:.3g})")
+    advice = (f"the learning rate lr={lr:g} is probably too large: try lr={lr / 10:g}"
+              if lr is not None else "try a smaller learning rate")
+    return (f"Training stopped learning by step {hist.stalled_at}: over the last {window} "
+            f"steps the loss (median {recent:.3g}) is {where}; it oscillates instead of "
+            f"going down. Training went on; {advice}.")
+
+
+def _check_stalled(hist: History, batch_size: int, optimizer) -> bool:
+    """Record in ``hist`` (once) that the run stopped learning; True when it just did.
+
+    Medians over windows of ``window`` steps (two epochs, at least 20 steps) smooth the
+    mini-batch noise. Stopped: the last window's median is above the starting loss (the
+    first ~16 examples' losses, before any update counts), or above half of it and over
+    STALL_FACTOR times the best earlier window's median.
+    """
+    window = max(2 * hist.steps_per_epoch, 20)
+    if hist.stalled_at is not None or len(hist.loss) < 2 * window:
+        return False
+    losses = np.asarray(hist.loss, dtype=np.float64)
+    start = float(np.median(losses[:math.ceil(16 / batch_size)]))
+    recent = float(np.median(losses[-window:]))
+    best = min(float(np.median(losses[i:i + window]))
+               for i in range(0, len(losses) - window, window))
+    if not (recent > start or (recent > start / 2 and recent > STALL_FACTOR * best)):
+        return False
+    hist.stalled_at = len(hist.loss)
+    hist.message = _stall_message(hist, recent, start, best, window, optimizer)
+    return True
+
+
+def flow_verdict(norms: np.ndarray) -> str:
+    """Name what one step's per-layer gradient norms ||dL/dW|| (L,) show, first layer first.
+
+    Bar L (the last) is the output layer; bars 1 to L-1 are the hidden layers.
+
+    Examples
+    --------
+    >>> flow_verdict([0.0, 0.0, 0.0]).split(",")[0]  # relu or tanh with zero init
+    'zero: no layer gets a gradient'
+    """
+    norms = np.asarray(norms, dtype=np.float64).reshape(-1)
+    if norms.size == 0:
+        raise ValueError("flow_verdict: norms is empty, expected one norm per layer (L,)")
+    out = f"the output layer (bar {norms.size})"
+    if not np.all(np.isfinite(norms)):
+        return "exploding: the gradients overflowed (inf or nan)"
+    first, last = norms[0], norms[-1]
+    if np.all(norms == 0):
+        return (f"zero: no layer gets a gradient, {out} neither: with all-zero weights every "
+                "hidden unit outputs the same and passes back nothing; only the output "
+                "bias can move")
+    if norms.size > 1 and np.all(norms[:-1] == 0):
+        return (f"zero: only {out} gets a gradient; every hidden layer gets none "
+                "(symmetry is never broken)")
+    if last > 0 and first / last < 1e-2:
+        return f"vanishing: the first layer's gradient is {first / last:.1e} x that of {out}"
+    if norms.max() > 1e2 or (last > 0 and first / last > 1e2):
+        return (f"exploding: gradients reach {norms.max():.1e} "
+                f"(first layer / {out} = {first / last:.1e})")
+    return f"healthy: every layer, up to {out}, gets a gradient of a similar size"
+
+
 def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
+    """One line of progress: the epoch, its last loss, the accuracies and validation loss."""
     line = f"epoch {epoch:>3}/{epochs}  loss {hist.loss[-1]:.4f}"
     if hist.train_acc:
         line += f"  train_acc {hist.train_acc[-1]:.4f}"
@@ -204,22 +307,26 @@ def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
 
 def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=None,
         epochs: int = 10, batch_size: int = 32, val=None, rng=0, verbose: bool | int = False,
-        callback: Callable | None = None, history: History | None = None) -> History:
+        callback: Callable | None = None, history: History | None = None,
+        stop_on_stall: bool = False) -> History:
     """Train ``model`` with mini-batch gradient descent and record what happened.
 
     Parameters
     ----------
-    model : Sequential or MLP (anything with forward, backward, params, grads)
+    model : Sequential, MLP, or anything with forward, backward, params(), grads()
     X : ndarray of shape (N, D)
     y : ndarray of shape (N,) integer labels (or (N, C) targets for loss="mse")
-    loss : "cross_entropy", "bce" or "mse"
+    loss : "cross_entropy", "bce", "mse", or a loss function (``bp.softmax_cross_entropy``
+        ...); accuracy is recorded when it classifies (``loss.classifies``)
     optimizer : Optimizer, default Adam(lr=1e-3)
     epochs, batch_size : int
     val : (X_val, y_val), optional; evaluated after every epoch
-    rng : int or Generator; shuffles the batches
+    rng : int or Generator, default 0; shuffles the batches
     verbose : bool or int; print a line every epoch (True) or every ``verbose`` epochs
     callback : callable(history) -> bool, optional; called after every step, stops when True
     history : History, optional; continue recording into it (e.g. a Step button)
+    stop_on_stall : bool, default False; return as soon as the run stopped learning
+        (``History.stalled_at``); by default it is recorded and training goes on
 
     Returns
     -------
@@ -229,34 +336,45 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     loss_fn, optimizer = get_loss(loss), optimizer if optimizer is not None else Adam(1e-3)
     gen, hist = as_rng(rng), history if history is not None else History()
     hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
-    if not hist.layer_names and isinstance(model, Sequential):
-        hist.layer_names = [f"layer {k + 1}" for k in range(len(model.linear_layers()))]
+    if not hist.layer_names:
+        hist.layer_names = [f"layer {k + 1}" for k in range(len(_weight_grads(model.grads())))]
     start = hist.loss[0] if hist.loss else None
-    classify = loss in CLASSIFICATION_LOSSES
+    classify, skip_dX = classifies(loss), _takes_input_grad(model)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
         for epoch in range(1, epochs + 1):
             correct = 0
             for Xb, yb in batches(X, y, batch_size, rng=gen):
-                value, scores = _step(model, Xb, yb, loss_fn, optimizer)
+                value, scores, grads = _step(model, Xb, yb, loss_fn, optimizer, skip_dX)
                 start = value if start is None else start
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)
                 hist.loss.append(value)
-                hist.grad_norms.append(_last_grad_norms(model))
+                hist.grad_norms.append(_last_grad_norms(model, grads))
                 if classify:
-                    correct += accuracy(scores, yb) * len(yb)
+                    correct += _num_correct(scores, yb)
                 if callback is not None and callback(hist):
                     return hist
-            if classify:
-                hist.train_acc.append(correct / len(y))
-            if val is not None:
-                val_loss, val_acc = evaluate(model, *val, loss=loss)
-                hist.val_loss.append(val_loss)
-                if classify:
-                    hist.val_acc.append(val_acc)
+            _end_epoch(hist, model, loss, val, correct / len(y) if classify else None)
+            stalled = _check_stalled(hist, batch_size, optimizer)
             if verbose and (epoch % int(verbose) == 0 or epoch == epochs):
                 _print_epoch(epoch, epochs, hist)
+            if verbose and stalled:
+                print(hist.message, flush=True)
+            if stalled and stop_on_stall:
+                return hist
     return hist
+
+
+def _end_epoch(hist: History, model, loss, val, train_acc: float | None) -> None:
+    """Record the epoch's running train accuracy and, when ``val`` is given, its loss and
+    accuracy on the validation set."""
+    if train_acc is not None:
+        hist.train_acc.append(train_acc)
+    if val is not None:
+        val_loss, val_acc = evaluate(model, *val, loss=loss)
+        hist.val_loss.append(val_loss)
+        if train_acc is not None:
+            hist.val_acc.append(val_acc)
 
 
 def _stop_diverged(hist: History, value: float, start: float, optimizer) -> History:

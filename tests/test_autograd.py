@@ -6,13 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import away_from_zero, finite, off_the_kink, positive
 
 import bplab as bp
 from bplab import Value
-
-finite = st.floats(-3, 3, allow_nan=False)
-away_from_zero = st.floats(0.1, 3) | st.floats(-3, -0.1)
-positive = st.floats(0.1, 3)
 
 UNARY = {
     "neg": (lambda v: -v, finite),
@@ -20,7 +17,7 @@ UNARY = {
     "log": (lambda v: v.log(), positive),
     "tanh": (lambda v: v.tanh(), finite),
     "sigmoid": (lambda v: v.sigmoid(), finite),
-    "relu": (lambda v: v.relu(), finite.filter(lambda x: abs(x) > 1e-3)),
+    "relu": (lambda v: v.relu(), off_the_kink),
     "pow3": (lambda v: v ** 3, away_from_zero),
     "pow-half": (lambda v: v ** -0.5, positive),
     "rsub": (lambda v: 2.0 - v, finite),
@@ -140,3 +137,75 @@ def test_bad_inputs_raise_clear_errors():
 
 def test_repr_shows_label_value_and_grad():
     assert repr(Value(2.0, label="a")) == "Value(a=2, grad=0)"
+
+
+# ---- public graph names: children, op, local_grads, local_grad_formulas ------------------
+# Each op as a function of floats, building exactly one node from leaves (so that node's
+# local gradients are the op's partial derivatives).
+ONE_NODE_OPS = {
+    "+": (lambda a, b: a + b, 2, finite),
+    "*": (lambda a, b: a * b, 2, finite),
+    "**3": (lambda a: a ** 3, 1, away_from_zero),
+    "**-0.5": (lambda a: a ** -0.5, 1, positive),
+    "exp": (lambda a: a.exp(), 1, finite),
+    "log": (lambda a: a.log(), 1, positive),
+    "tanh": (lambda a: a.tanh(), 1, finite),
+    "sigmoid": (lambda a: a.sigmoid(), 1, finite),
+    "relu": (lambda a: a.relu(), 1, off_the_kink),
+    "dot": (lambda w1, w2, x1, x2, b: Value.dot([w1, w2], [x1, x2], b), 5, finite),
+}
+
+
+@pytest.mark.parametrize("op", sorted(ONE_NODE_OPS))
+@given(data=st.data())
+def test_local_grads_match_numerical_partial_derivatives(op, data):
+    f, arity, strategy = ONE_NODE_OPS[op]
+    xs = [data.draw(strategy) for _ in range(arity)]
+    leaves = [Value(x) for x in xs]
+    out = f(*leaves)
+    assert out.op == op and out.children == tuple(leaves)
+    grads_before = [leaf.grad for leaf in leaves]
+    assert bp.rel_error(np.array(out.local_grads()), numeric_grads(f, xs)) < 1e-7
+    assert [leaf.grad for leaf in leaves] == grads_before and out.grad == 0.0  # restored
+
+
+@pytest.mark.parametrize("op", sorted(ONE_NODE_OPS))
+@given(data=st.data())
+def test_local_grad_formulas_evaluate_to_local_grads(op, data):
+    f, arity, strategy = ONE_NODE_OPS[op]
+    leaves = [Value(data.draw(strategy)) for _ in range(arity)]
+    out = f(*leaves)
+    names = {"out": out.data, "self": leaves[0].data, "other": leaves[-1].data}
+    if op == "dot":  # children w1, w2, x1, x2, bias
+        names.update(w1=leaves[0].data, w2=leaves[1].data, x1=leaves[2].data, x2=leaves[3].data)
+    formulas = out.local_grad_formulas()
+    assert len(formulas) == len(out.children)
+    values = [eval(text, {}, names) for text in formulas]  # the formulas are our own text
+    np.testing.assert_allclose(values, out.local_grads(), rtol=1e-12)
+
+
+def test_formulas_read_like_the_lesson():
+    x = Value(0.3)
+    assert x.tanh().local_grad_formulas() == ("1 - out**2",)
+    assert (x * x).local_grad_formulas() == ("other", "self")
+    assert (x ** 2).local_grad_formulas() == ("2 * self**1",)
+    assert x.local_grad_formulas() == () and x.local_grads() == () and x.op == ""
+
+
+def test_a_node_used_twice_is_two_children_whose_local_grads_sum():
+    a = Value(3.0)
+    out = a * a
+    assert out.children == (a, a) and out.local_grads() == (3.0, 3.0)
+    out.backward()
+    assert a.grad == sum(out.local_grads())
+
+
+def test_public_names_are_read_only_and_private_names_still_work():
+    a, b = Value(1.0), Value(2.0)
+    out = a + b
+    assert out._prev == out.children and out._op == out.op == "+"
+    with pytest.raises(AttributeError):
+        out.children = ()
+    out.grad = 1.0
+    out._backward()
+    assert (a.grad, b.grad) == (1.0, 1.0)

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-import bplab as bp
 from bplab import data
 
 
@@ -47,7 +46,7 @@ def test_batches_cover_every_row_once():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="n must be an int >= 2, got 1"):
         data.make_moons(1)
-    with pytest.raises(ValueError, match="noise must be a finite number >= 0, got -1"):
+    with pytest.raises(ValueError, match="make_moons: noise must be >= 0, got -1"):
         data.make_moons(10, noise=-1)
     with pytest.raises(ValueError, match=r"dataset must be one of .* got 'swirl'"):
         data.make_dataset("swirl")
@@ -55,6 +54,7 @@ def test_bad_arguments():
         data.train_test_split(np.zeros((4, 1)), np.zeros(4), test_size=1.5)
     with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
         next(data.batches(np.zeros((4, 1)), np.zeros(4), batch_size=0))
+    with pytest.raises(ValueError, match="batches: batch_size must be an int >= 1, got True"):
+        next(data.batches(np.zeros((4, 1)), np.zeros(4), batch_size=True))
     with pytest.raises(ValueError, match="X has 4 rows but y has 3"):
         data.train_test_split(np.zeros((4, 1)), np.zeros(3))
-    assert bp.data is data

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import layer_shapes, seeds
 
 import bplab as bp
 
-shapes = st.tuples(st.integers(1, 5), st.integers(1, 6), st.integers(1, 5))
-seeds = st.integers(0, 2**16)
+shapes = layer_shapes
 ACTIVATIONS = [bp.ReLU, bp.LeakyReLU, bp.Tanh, bp.Sigmoid, bp.Identity]
 
 

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import score_shapes, seeds
 
 import bplab as bp
 
-sizes = st.tuples(st.integers(1, 6), st.integers(2, 5))
-seeds = st.integers(0, 2**16)
+sizes = score_shapes
 
 
 def numeric(loss_fn, x, target):

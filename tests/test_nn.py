@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
+from strategies import hidden_widths, seeds
 
 import bplab as bp
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "identity"])
-@given(seed=st.integers(0, 2**16), hidden=st.lists(st.integers(2, 6), min_size=1, max_size=3))
+@given(seed=seeds, hidden=hidden_widths)
 def test_mlp_gradients_match_numerical(activation, seed, hidden):
     rng = np.random.default_rng(seed)
     net = bp.MLP([3, *hidden, 4], activation=activation, init="xavier", rng=rng)
@@ -60,7 +60,7 @@ def test_same_seed_same_network():
 
 
 @pytest.mark.parametrize("sizes, match", [
-    ([], "at least"), ([4], "at least"), ([4, 0, 2], r"got 0 at position 1"),
+    ([], "at least"), ([4], "at least"), ([4, 0, 2], r"MLP: sizes\[1\] must be an int >= 1, got 0"),
     ([4, -3, 2], "got -3"), ([4, 2.5, 2], "got 2.5"),
 ])
 def test_bad_sizes(sizes, match):

@@ -66,7 +66,7 @@ def test_lr_must_be_positive(lr):
 
 
 def test_other_bad_arguments():
-    with pytest.raises(ValueError, match=r"momentum must be in \[0.0, 1.0\), got 1.5"):
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1.5"):
         bp.SGD(0.1, momentum=1.5)
     with pytest.raises(ValueError, match="beta2 must be in"):
         bp.Adam(beta2=1.0)

@@ -115,3 +115,77 @@ def test_no_numpy_warnings_while_diverging(moons):
         hist = bp.fit(bp.MLP([2, 16, 2], init="large", rng=0), X, y,
                       optimizer=bp.SGD(lr=1e3), epochs=5)
     assert hist.diverged_at is not None
+
+
+# ---- stopped learning (issue 10 §1b: lr = 10 oscillated around 18 and nothing was said) ----
+def _playground_run(lr: float, epochs: int = 30) -> bp.History:
+    """The playground's default run (moons, tanh 2-8-8-2, xavier, Adam, batch 16), trained
+    one epoch per fit call into one History, as the playground's Step/Play does."""
+    X, y = bp.data.make_dataset("moons", 200, 0.1, rng=0)
+    X, _, y, _ = bp.data.train_test_split(X, y, 0.3, rng=0)
+    net, opt = bp.MLP([2, 8, 8, 2], "tanh", "xavier", rng=0), bp.Adam(lr)
+    hist, shuffle = bp.History(), np.random.default_rng(0)
+    for _ in range(epochs):
+        bp.fit(net, X, y, optimizer=opt, epochs=1, batch_size=16, rng=shuffle, history=hist)
+    return hist
+
+
+def test_playground_at_lr_10_is_named_as_stopped_learning():
+    hist = _playground_run(10.0)
+    assert hist.diverged_at is None  # finite all along: the old check said nothing
+    assert hist.stalled_at is not None and hist.stalled_at <= 9 * 10
+    assert f"stopped learning by step {hist.stalled_at}" in hist.message
+    assert "oscillates" in hist.message and "lr=10 is probably too large: try lr=1" in hist.message
+    assert len(hist.loss) == 30 * 9  # it went on training
+    assert f"stalled_at={hist.stalled_at}" in repr(hist)
+
+
+@pytest.mark.parametrize("lr", [0.003, 0.03, 0.3])
+def test_runs_that_learn_are_not_called_stalled(lr):
+    hist = _playground_run(lr)
+    assert hist.stalled_at is None and hist.message == ""
+
+
+def test_stop_on_stall_returns_at_the_stall():
+    X, y = bp.data.make_dataset("moons", 200, 0.1, rng=0)
+    X, _, y, _ = bp.data.train_test_split(X, y, 0.3, rng=0)
+    hist = bp.fit(bp.MLP([2, 8, 8, 2], "tanh", "xavier", rng=0), X, y,
+                  optimizer=bp.Adam(10.0), epochs=30, batch_size=16, stop_on_stall=True)
+    assert hist.stalled_at is not None and len(hist.loss) == hist.stalled_at < 30 * 9
+
+
+def test_a_run_back_well_above_its_best_is_stalled():
+    hist = bp.History(steps_per_epoch=5)
+    hist.loss = [1.0] * 20 + [0.1] * 20 + [0.9] * 20  # learnt, then lost most of it
+    assert bp.train._check_stalled(hist, batch_size=32, optimizer=bp.SGD(0.5))
+    assert hist.stalled_at == 60 and "over 3x its best (0.1)" in hist.message
+
+
+# ---- gradient-flow verdict ----------------------------------------------------------------
+def test_relu_zero_init_verdict_is_true_about_the_output_layer(moons):
+    X, y = moons
+    net = bp.MLP([2] + [16] * 8 + [2], "relu", "zeros", rng=0)
+    norms = bp.layer_grad_norms(net, X, y)
+    assert len(norms) == 9 and all(n == 0 for n in norms)  # H = 0, so the last dW is 0 too
+    verdict = bp.train.flow_verdict(norms)
+    assert verdict.startswith("zero: no layer gets a gradient")
+    assert "output layer (bar 9)" in verdict and "but the last" not in verdict
+
+
+@pytest.mark.parametrize("norms, start", [
+    ([0.0, 0.0, 2.0], "zero: only the output layer (bar 3) gets a gradient"),
+    ([1e-6, 1e-3, 1.0], "vanishing"),
+    ([1e3, 1.0, 1.0], "exploding"),
+    ([1.0, np.inf, 1.0], "exploding: the gradients overflowed"),
+    ([0.5, 0.4, 0.6], "healthy"),
+    ([0.0], "zero: no layer"),
+])
+def test_flow_verdicts(norms, start):
+    verdict = bp.train.flow_verdict(norms)
+    assert verdict.startswith(start) and f"bar {len(norms)}" in verdict or "overflowed" in verdict
+
+
+def test_widgets_still_exports_flow_verdict():
+    from bplab.widgets import flow_verdict
+
+    assert flow_verdict is bp.train.flow_verdict

@@ -1,57 +1,39 @@
-"""Plots of training: loss curves, per-layer gradient flow, decision boundaries.
+"""Plots of training: loss curves, comparing runs, per-layer gradient flow, decision boundaries.
 
 Letters: N points, C classes, S steps, L Linear layers, R grid resolution.
 
 Every ``plot_*`` function takes ``ax=None`` (a new figure when None) and returns the Axes.
 The helpers without ``plot_`` (``boundary_grid``, ``boundary_rgb``, ``grad_norm_matrix``,
-``CLASS_COLORS``) compute what the plots draw; the live labs in ``bplab.widgets`` reuse
-them to update artists in place.
+``CLASS_COLORS``) compute what the plots draw; the live labs reuse them to update
+artists in place.
 """
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["plot_decision_boundary", "plot_grad_flow", "plot_loss_curve"]
+from ..layers import sigmoid
+from ..losses import softmax
+from ..validation import check_int
+from ._common import _new_axes, _style
+
+__all__ = [
+    "plot_decision_boundary",
+    "plot_depth_profile",
+    "plot_grad_flow",
+    "plot_loss_comparison",
+    "plot_loss_curve",
+]
 
 # Class colours: orange and blue as in TensorFlow Playground, then green and red.
 CLASS_COLORS = np.array([[0.96, 0.55, 0.15], [0.15, 0.45, 0.80],
                          [0.20, 0.63, 0.30], [0.80, 0.20, 0.25]])
+
+
 GRAD_FLOOR = 1e-12  # norms below this (e.g. exact zeros) are drawn at the floor
-
-
-def _new_axes(ax, figsize=(5.0, 3.5)):
-    """The given Axes, or one on a new figure of ``figsize`` inches (pyplot loaded lazily)."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _style(ax, xlabel=None, ylabel=None, title=None, xscale=None, yscale=None,
-           xlim=None, ylim=None, legend=False):
-    """Apply d2l's plotting vocabulary to ``ax``."""
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    if title is not None:
-        ax.set_title(title)
-    if xscale is not None:
-        ax.set_xscale(xscale)
-    if yscale is not None:
-        ax.set_yscale(yscale)
-    if xlim is not None:
-        ax.set_xlim(*xlim)
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    if legend:
-        ax.legend(loc="best", fontsize="small")
-    return ax
 
 
 def wrap_message(message: str, width: int = 48) -> str:
@@ -187,8 +169,7 @@ def boundary_grid(X: np.ndarray, resolution: int = 100,
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary: X has shape {X.shape}, expected (N, 2)")
-    if not (isinstance(resolution, (int, np.integer)) and resolution >= 2):
-        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+    check_int(resolution, "resolution", min_value=2, where="boundary_grid")
     (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     return np.c_[xx.ravel(), yy.ravel()], (x0, x1, y0, y1)
@@ -203,12 +184,10 @@ def class_probabilities(scores: np.ndarray) -> np.ndarray:
     scores = scores.reshape(len(scores), -1)
     with np.errstate(all="ignore"):
         if scores.shape[1] == 1:
-            p = 0.5 * (1.0 + np.tanh(0.5 * scores))       # sigmoid, stable
+            p = sigmoid(scores)
             probs = np.c_[1.0 - p, p]
         else:
-            shifted = scores - scores.max(axis=1, keepdims=True)
-            e = np.exp(shifted)
-            probs = e / e.sum(axis=1, keepdims=True)
+            probs = softmax(scores)
     bad = ~np.all(np.isfinite(probs), axis=1)
     probs[bad] = 1.0 / probs.shape[1]
     return probs
@@ -259,3 +238,87 @@ def plot_decision_boundary(model, X: np.ndarray, y: np.ndarray, ax=None, *,
               aspect="auto", interpolation="bilinear")
     ax.scatter(X[:, 0], X[:, 1], c=point_colors(y), s=14, edgecolors="white", linewidths=0.5)
     return _style(ax, "x1", "x2", title, xlim=extent[:2], ylim=extent[2:])
+
+
+def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Moving average over ``window`` steps (shorter at the start), same length as values."""
+    if window <= 1 or values.size == 0:
+        return values
+    csum = np.cumsum(np.insert(values, 0, 0.0))
+    counts = np.minimum(np.arange(1, values.size + 1), window)
+    starts = np.arange(1, values.size + 1) - counts
+    return (csum[1:] - csum[starts]) / counts
+
+
+def plot_loss_comparison(histories: Mapping[str, object], ax=None, smooth: int = 1,
+                         per: str = "step", yscale: str = "log", title: str | None = None):
+    """Training-loss curves of several runs on one Axes, one line per run.
+
+    A run that diverged (``hist.diverged_at`` not None) ends with a red x at the step
+    where it stopped, and its label says so.
+
+    Parameters
+    ----------
+    histories : mapping of label -> History
+        Each History's ``loss`` has length S_k (its number of steps).
+    smooth : int, default 1
+        Moving-average window in steps (1 = raw mini-batch losses).
+    per : {"step", "epoch"}
+        x axis: mini-batch steps, or epochs (step / steps_per_epoch).
+    yscale : str, default "log"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if per not in ("step", "epoch"):
+        raise ValueError(f"plot_loss_comparison: per must be 'step' or 'epoch', got {per!r}")
+    check_int(smooth, "smooth", where="plot_loss_comparison")
+    if len(histories) == 0:
+        raise ValueError("plot_loss_comparison: histories is empty, expected at least one run")
+    ax = _new_axes(ax, (6, 4))
+    for label, hist in histories.items():
+        loss = _smooth(np.asarray(hist.loss, dtype=float), int(smooth))
+        x = np.arange(1, loss.size + 1, dtype=float)
+        if per == "epoch" and hist.steps_per_epoch:
+            x = x / hist.steps_per_epoch
+        diverged = getattr(hist, "diverged_at", None) is not None
+        ax.plot(x, loss, label=f"{label} (diverged)" if diverged else label)
+        if diverged and loss.size:
+            ax.plot(x[-1], loss[-1], "x", color="red", markersize=10, markeredgewidth=2)
+    ax.set(xlabel="epoch" if per == "epoch" else "step", ylabel="training loss",
+           yscale=yscale, title=title or "")
+    ax.legend()
+    return ax
+
+
+def plot_depth_profile(profiles: Mapping[str, Sequence[float]], ax=None,
+                       ylabel: str = "gradient norm ||dW||", yscale: str = "log",
+                       title: str | None = None):
+    """One quantity per layer (a gradient norm, an activation std...) against depth.
+
+    Parameters
+    ----------
+    profiles : mapping of label -> sequence of float, length L_k
+        Value k is for layer k + 1 (the first layer, next to the input, is layer 1).
+    ylabel : str
+    yscale : str, default "log" (vanishing and exploding are exponential in depth)
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if len(profiles) == 0:
+        raise ValueError("plot_depth_profile: profiles is empty, expected at least one line")
+    ax = _new_axes(ax, (6, 4))
+    for label, values in profiles.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"plot_depth_profile: profile {label!r} has shape {values.shape}, "
+                             "expected (L,) with one value per layer")
+        ax.plot(np.arange(1, values.size + 1), values, "o-", label=label)
+    ax.set(xlabel="layer (1 = next to the input)", ylabel=ylabel, yscale=yscale,
+           title=title or "")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend()
+    return ax

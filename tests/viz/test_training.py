@@ -1,6 +1,5 @@
-"""bp.viz plots of training, graphs and landscapes: each takes ax=None and returns the Axes."""
+"""bplab.viz.training: loss curves, run comparisons, gradient flow, decision boundaries."""
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -99,91 +98,42 @@ def test_decision_boundary_needs_two_features():
         bp.viz.plot_decision_boundary(bp.MLP([3, 2]), np.zeros((5, 3)), np.zeros(5, int))
 
 
-def _small_graph():
-    a, b = bp.Value(2.0, label="a"), bp.Value(-3.0, label="b")
-    c = a * b
-    c.label = "c"
-    out = c + a.tanh()
-    out.label = "out"
-    out.backward()
-    return a, b, c, out
+def _history(losses, diverged_at=None, steps_per_epoch=2):
+    return bp.History(loss=list(losses), steps_per_epoch=steps_per_epoch,
+                      diverged_at=diverged_at)
 
 
-def _box_texts(ax):
-    return [t.get_text() for t in ax.texts if "\n" in t.get_text()]
+def test_loss_comparison_one_line_per_run_and_divergence_marker():
+    runs = {"lr=0.1": _history([1.0, 0.5, 0.25, 0.2]),
+            "lr=10": _history([1.0, 50.0], diverged_at=2)}
+    ax = bp.viz.plot_loss_comparison(runs, per="epoch")
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[0] == "lr=0.1" and labels[1] == "lr=10 (diverged)"
+    marker = ax.get_lines()[2]
+    assert marker.get_marker() == "x"
+    assert marker.get_xdata()[0] == pytest.approx(1.0)  # step 2 of 2 per epoch
+    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), [0.5, 1.0, 1.5, 2.0])
 
 
-def test_draw_graph_shows_every_node_with_data_and_grad():
-    a, _, _, out = _small_graph()
-    ax = bp.viz.draw_graph(out)
-    texts = _box_texts(ax)
-    assert len(texts) == 5  # a, b, c, tanh(a), out
-    assert f"a = 2\ngrad {a.grad:.4g}" in texts
-    assert "c = -6\ngrad 1" in texts
-    ops = sorted(t.get_text() for t in ax.texts if t.get_text() and "\n" not in t.get_text())
-    assert ops == ["*", "+", "tanh"]
+def test_loss_comparison_smooths_with_a_moving_average():
+    ax = bp.viz.plot_loss_comparison({"run": _history([4.0, 2.0, 6.0, 0.0])}, smooth=2)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [4.0, 3.0, 4.0, 3.0])
 
 
-def test_draw_graph_highlights_and_hides_unknown_grads():
-    _, _, c, out = _small_graph()
-    ax = bp.viz.draw_graph(out, highlight=c, known_grads=[out])
-    by_text = {t.get_text(): t for t in ax.texts}
-    assert by_text["c = -6\ngrad ?"].get_bbox_patch().get_facecolor()[:3] == pytest.approx(
-        matplotlib.colors.to_rgb("#ffe066"))
-    assert "out = -5.036\ngrad 1" in by_text
+def test_loss_comparison_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="per must be"):
+        bp.viz.plot_loss_comparison({"a": _history([1.0])}, per="batch")
+    with pytest.raises(ValueError, match="smooth must be"):
+        bp.viz.plot_loss_comparison({"a": _history([1.0])}, smooth=0)
+    with pytest.raises(ValueError, match="empty"):
+        bp.viz.plot_loss_comparison({})
 
 
-def test_draw_graph_rejects_non_values_and_huge_graphs():
-    with pytest.raises(TypeError, match="bp.Value"):
-        bp.viz.draw_graph(3.0)
-    x = bp.Value(1.0)
-    for _ in range(50):
-        x = x * 1.0
-    with pytest.raises(ValueError, match="max_nodes"):
-        bp.viz.draw_graph(x)
-
-
-def test_draw_graph_labels_override_names():
-    a = bp.Value(1.5, label="a")
-    t = a.tanh()
-    ax = bp.viz.draw_graph(t, labels={t: "t"}, show_grad=False)
-    assert sorted(x.get_text() for x in ax.texts if "=" in x.get_text()) == [
-        "a = 1.5", f"t = {np.tanh(1.5):.4g}"]
-
-
-# ---- landscapes -------------------------------------------------------------------------
-def test_landscape_1d_draws_curve_and_path():
-    ax = bp.viz.plot_landscape(lambda w: w ** 2, xlim=(-2, 2), path=[1.5, -0.9, 0.54])
-    curve, path, start = ax.get_lines()
-    np.testing.assert_allclose(curve.get_ydata(), curve.get_xdata() ** 2)
-    np.testing.assert_allclose(path.get_ydata(), [2.25, 0.81, 0.2916])
-    assert list(start.get_xdata()) == [1.5]
-
-
-def test_landscape_2d_draws_contours_and_path():
-    ax = bp.viz.plot_landscape(lambda a, b: a ** 2 + 5 * b ** 2, xlim=(-2, 2), ylim=(-1, 1),
-                               path=[[1.5, 0.8], [0.9, -0.8]])
-    assert ax.collections  # the contour set
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.8, -0.8])
-    assert ax.get_ylim() == (-1, 1)
-
-
-def test_landscape_path_shape_is_checked():
-    with pytest.raises(ValueError, match=r"expected \(K, 2\)"):
-        bp.viz.plot_landscape(lambda a, b: a + b, ylim=(-1, 1), path=[1.0, 2.0])
-
-
-@pytest.mark.parametrize("lr, regime", [(0.01, "too small"), (0.2, "good"),
-                                        (0.8, "oscillating"), (1.1, "diverging")])
-def test_descent_path_regimes_on_a_parabola(lr, regime):
-    from bplab.viz.landscape import descent_path, describe_path
-
-    path = descent_path(lambda w: 2 * w, [1.0], lr, 30)
-    assert describe_path(path, path[:, 0] ** 2) == regime
-
-
-def test_descent_path_stops_before_overflow():
-    from bplab.viz.landscape import ESCAPE, descent_path
-
-    path = descent_path(lambda w: 2 * w, [1.0], 10.0, 10_000)
-    assert len(path) < 100 and np.abs(path[-1, 0]) > ESCAPE and np.all(np.isfinite(path))
+def test_depth_profile_puts_layer_one_first():
+    ax = bp.viz.plot_depth_profile({"sigmoid": [1e-4, 1e-2, 1.0]}, yscale="log")
+    line = ax.get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(line.get_ydata(), [1e-4, 1e-2, 1.0])
+    assert ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="one value per layer"):
+        bp.viz.plot_depth_profile({"bad": [[1.0, 2.0]]})

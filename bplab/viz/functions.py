@@ -1,32 +1,26 @@
-"""Plots for lessons 00-04: derivatives, activations, gradient descent, gradient checks.
+"""Plots of functions and their derivatives: tangents, finite-difference errors,
+activations and their slopes, a logistic boundary, gradient-check errors, cost scaling.
 
-Every function takes ``ax=None`` (a new figure is made when it is None) and returns the
-Axes it drew on. Nothing here changes matplotlib's global rcParams.
-
-Letters: N points, D inputs, H hidden units, C outputs.
+Letters: N points, D inputs, P parameters.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..layers import get_activation, sigmoid
-from .landscape import descent_path, plot_landscape
-from .training import _new_axes
+from ._common import _check_callable, _new_axes
 
 __all__ = [
     "difference_errors",
+    "loglog_slope",
     "plot_activations",
-    "plot_course_map",
+    "plot_cost_scaling",
     "plot_difference_errors",
     "plot_gradient_check",
-    "plot_gradient_descent_1d",
-    "plot_gradient_field",
     "plot_logistic_boundary",
-    "plot_network_diagram",
     "plot_tangent",
 ]
 
@@ -38,56 +32,6 @@ def _activation_curve(name: str, xs: np.ndarray, derivative: bool) -> np.ndarray
     layer = get_activation(name)
     out = layer.forward(xs[None, :])
     return (layer.backward(np.ones_like(out)) if derivative else out)[0]
-
-_LESSONS = [  # (number, short title, part)
-    ("00", "welcome", 0), ("01", "derivatives &\nchain rule", 1),
-    ("02", "graphs &\nautograd", 1), ("03", "one neuron,\ngradient descent", 1),
-    ("04", "backprop in\nmatrix form", 1), ("05", "training\nan MLP", 2),
-    ("06", "learning rates,\noptimizers", 2), ("07", "vanishing &\nexploding", 2),
-    ("08", "handwritten\ndigits", 2), ("09", "why backprop", 3),
-]
-_PARTS = ["start", "the mechanics of backprop", "training networks", "perspective"]
-_PART_COLORS = ["#d9d9d9", "#9ecae1", "#a1d99b", "#fdd0a2"]
-
-
-def _check_callable(name: str, f) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {type(f).__name__}")
-
-
-def plot_course_map(ax=None):
-    """The ten lessons as boxes on a path, coloured by part of the course.
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    ax = _new_axes(ax, (11, 3.6))
-    for i, (num, title, part) in enumerate(_LESSONS):
-        x, y = (i % 5) * 2.2, 1.6 if i < 5 else 0.0
-        ax.add_patch(_box(x, y, _PART_COLORS[part]))
-        ax.text(x + 0.9, y + 0.72, num, ha="center", va="center", fontsize=12,
-                fontweight="bold")
-        ax.text(x + 0.9, y + 0.32, title, ha="center", va="center", fontsize=8)
-        if i not in (4, 9):
-            ax.annotate("", xy=(x + 2.2, y + 0.5), xytext=(x + 1.8, y + 0.5),
-                        arrowprops={"arrowstyle": "->"})
-    ax.annotate("", xy=(0.9, 1.0), xytext=(9.7, 1.6),
-                arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.1"})
-    handles = [_box(0, 0, c) for c in _PART_COLORS]
-    ax.legend(handles, _PARTS, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
-              fontsize=8, frameon=False)
-    ax.set_xlim(-0.2, 10.8)
-    ax.set_ylim(-0.2, 2.8)
-    ax.set_axis_off()
-    ax.set_title("The course: ten lessons in notebooks/; 01-09 each pair with an exercise")
-    return ax
-
-
-def _box(x: float, y: float, color: str):
-    from matplotlib.patches import FancyBboxPatch
-    return FancyBboxPatch((x, y), 1.8, 1.0, boxstyle="round,pad=0.05", facecolor=color,
-                          edgecolor="black", linewidth=0.8)
 
 
 def plot_tangent(f: Callable, x0: float, dfdx: float, xlim=(-2.0, 2.0), ax=None):
@@ -172,31 +116,6 @@ def plot_difference_errors(f: Callable, dfdx: float, x: float, hs=None, ax=None)
     return ax
 
 
-def plot_gradient_field(f: Callable, grad: Callable, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
-                        ax=None):
-    """Contours of f(x, y) with its gradient drawn as arrows: each points uphill.
-
-    Parameters
-    ----------
-    f : callable (X, Y) -> Z, on ndarrays of the same shape
-    grad : callable (X, Y) -> (dZ/dX, dZ/dY), same shapes
-    xlim, ylim : (float, float)
-    ax : matplotlib Axes, optional
-    """
-    _check_callable("plot_gradient_field: f", f)
-    _check_callable("plot_gradient_field: grad", grad)
-    ax = _new_axes(ax, (6, 4))
-    X, Y = np.meshgrid(np.linspace(*xlim, 100), np.linspace(*ylim, 100))
-    cs = ax.contour(X, Y, f(X, Y), levels=15, cmap="viridis")
-    ax.clabel(cs, fontsize=7)
-    Xq, Yq = np.meshgrid(np.linspace(*xlim, 11), np.linspace(*ylim, 11))
-    U, V = grad(Xq, Yq)
-    ax.quiver(Xq, Yq, U, V, color="tab:red", angles="xy")
-    ax.set(xlabel="x", ylabel="y", title="Contours of f and its gradient (uphill)")
-    ax.set_aspect("equal")
-    return ax
-
-
 def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
                      derivative: bool = False, xlim=(-4.0, 4.0), ax=None):
     """Activation functions, or their derivatives, on one Axes.
@@ -224,33 +143,6 @@ def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
     ax.set(xlabel="x", xlim=xlim, ylabel="f'(x)" if derivative else "f(x)",
            title="derivatives" if derivative else "activations")
     ax.legend()
-    return ax
-
-
-def plot_gradient_descent_1d(f: Callable, dfdx: Callable, x0: float, lr: float,
-                             steps: int = 10, xlim=(-3.0, 3.0), ax=None):
-    """Gradient descent on a 1-D loss f: the curve and the path x <- x - lr * f'(x).
-
-    Parameters
-    ----------
-    f, dfdx : callables on ndarrays (the loss and its derivative)
-    x0 : float
-        Starting point.
-    lr : float
-        Learning rate (step size), > 0.
-    steps : int
-    xlim : (float, float)
-    ax : matplotlib Axes, optional
-    """
-    _check_callable("plot_gradient_descent_1d: f", f)
-    if not lr > 0:
-        raise ValueError(f"plot_gradient_descent_1d: lr must be > 0, got {lr!r}")
-    path = descent_path(dfdx, [x0], lr, steps)[:, 0]  # stops early, unwarned, if it escapes
-    ax = plot_landscape(f, ax, xlim=xlim, path=path, title=f"lr = {lr:g}, {steps} steps")
-    curve = np.asarray(f(np.linspace(xlim[0], xlim[1], 300)), dtype=np.float64)
-    ax.set_ylim(min(0.0, float(curve.min())), float(curve.max()))  # a diverging path leaves it
-    ax.annotate("start", (path[0], float(f(path[:1])[0])), textcoords="offset points",
-                xytext=(6, -12))
     return ax
 
 
@@ -286,46 +178,6 @@ def plot_logistic_boundary(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray
     return ax
 
 
-def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):
-    """A fully connected network drawn as layers of units, with forward and backward arrows.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        Units per layer, e.g. (D, H, C) for the two-layer network X -> H -> Y.
-    ax : matplotlib Axes, optional
-    """
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
-        raise ValueError(f"plot_network_diagram: sizes must have >= 2 entries >= 1, got {sizes}")
-    ax = _new_axes(ax, (6, 4.5))
-    top = max(sizes)
-    coords = [[(2.0 * i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(sizes)]
-    for left, right in itertools.pairwise(coords):
-        for (x1, y1) in left:
-            for (x2, y2) in right:
-                ax.plot([x1, x2], [y1, y2], color="gray", lw=0.6, zorder=1)
-    names = ["X"] + [f"H{i}" if len(sizes) > 3 else "H" for i in range(1, len(sizes) - 1)] + ["Y"]
-    for i, layer in enumerate(coords):
-        xs, ys = zip(*layer)
-        ax.scatter(xs, ys, s=500, color=_PART_COLORS[1 + (i % 3)], edgecolors="black", zorder=2)
-        ax.text(2.0 * i, (top - 1) / 2 + 0.9, names[i], ha="center", fontsize=12)
-        if i:
-            ax.text(2.0 * i - 1, (top - 1) / 2 + 0.9, f"W{i}, b{i}", ha="center", fontsize=9)
-    last = 2.0 * (len(sizes) - 1)
-    low = -(top - 1) / 2 - 1.0
-    ax.annotate("", xy=(last, low), xytext=(0, low), arrowprops={"arrowstyle": "->",
-                "color": "tab:blue"})
-    ax.text(last / 2, low + 0.15, "forward: values", color="tab:blue", ha="center")
-    ax.annotate("", xy=(0, low - 0.6), xytext=(last, low - 0.6),
-                arrowprops={"arrowstyle": "->", "color": "tab:red"})
-    ax.text(last / 2, low - 0.45, "backward: gradients", color="tab:red", ha="center")
-    ax.set_xlim(-0.8, last + 0.8)
-    ax.set_ylim(low - 1.0, (top - 1) / 2 + 1.4)
-    ax.set_axis_off()
-    return ax
-
-
 def plot_gradient_check(errors: Mapping[str, float], threshold: float = 1e-7, ax=None):
     """Relative errors of a gradient check as bars on a log axis, with the pass line.
 
@@ -347,5 +199,55 @@ def plot_gradient_check(errors: Mapping[str, float], threshold: float = 1e-7, ax
     ax.set_yscale("log")
     ax.set(ylabel="relative error", ylim=(1e-16, 1.0),
            title="Gradient check: analytic vs numerical")
+    ax.legend()
+    return ax
+
+
+def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float:
+    """Slope of the least-squares line through (log x, log y): y ~ x**slope.
+
+    x, y : sequences of positive floats, same length K >= 2.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError(f"loglog_slope: x has shape {x.shape} and y {y.shape}, expected two "
+                         "1-D arrays of the same length >= 2")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("loglog_slope: x and y must be > 0 to take logs")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def plot_cost_scaling(n_params: Sequence[float], seconds: Mapping[str, Sequence[float]],
+                      ax=None, ylabel: str = "seconds per gradient", title: str | None = None):
+    """Time (or any cost) against the number of parameters, on log-log axes.
+
+    On log-log axes a power law y = a x**k is a straight line of slope k; the legend gives
+    each line's fitted slope (``loglog_slope``): a cost that doubles when P doubles has
+    slope 1, one that stays flat has slope 0.
+
+    Parameters
+    ----------
+    n_params : sequence of K ints, the parameter counts
+    seconds : mapping of label -> sequence of K positive floats
+    ylabel : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    n_params = np.asarray(n_params, dtype=float)
+    if len(seconds) == 0:
+        raise ValueError("plot_cost_scaling: seconds is empty, expected at least one method")
+    ax = _new_axes(ax, (6, 4))
+    for label, values in seconds.items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != n_params.shape:
+            raise ValueError(f"plot_cost_scaling: {label!r} has {values.shape} values, "
+                             f"expected {n_params.shape} like n_params")
+        slope = loglog_slope(n_params, values)
+        ax.plot(n_params, values, "o-", label=f"{label}  (slope {slope:.2f})")
+    ax.set(xscale="log", yscale="log", xlabel="number of parameters P", ylabel=ylabel,
+           title=title or "")
+    ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     return ax

@@ -1,0 +1,74 @@
+"""docs/ARCHITECTURE.md's import rules, checked on the source: arrows point one way.
+
+network code -> nothing of viz, labs, classroom, grading
+viz          -> network code only
+labs         -> viz and network code (never grading, classroom)
+classroom    -> grading and below
+grading      -> anything but classroom; nothing imports grading back except classroom,
+               the command line and the lazy ``bp.check``/``bp.progress`` in __init__
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "bplab"
+LAYERS = ("viz", "labs", "widgets", "classroom", "grading")
+ALLOWED = {
+    "network": set(),
+    "viz": set(),
+    "labs": {"viz"},
+    "widgets": {"viz"},
+    "grading": {"viz", "labs", "widgets"},
+    "classroom": {"viz", "labs", "widgets", "grading"},
+}
+
+
+def _layer(path: Path) -> str:
+    part = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+    return part if part in LAYERS else "network"
+
+
+def _imported_layers(path: Path) -> set[str]:
+    """The package layers a module imports (relative or ``bplab.`` imports, any depth)."""
+    found = set()
+    depth = len(path.relative_to(PACKAGE).parts) - 1  # directories below bplab/
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:  # from .x / from ..x: resolve against bplab/
+                if node.level - 1 > depth:
+                    continue
+                base = list(path.relative_to(PACKAGE).parts[:depth - (node.level - 1)])
+                parts = base + (node.module.split(".") if node.module else [])
+                names = [parts[0]] if parts else [a.name for a in node.names]
+            elif node.module and node.module.split(".")[0] == "bplab":
+                names = node.module.split(".")[1:2] or [a.name for a in node.names]
+            else:
+                continue
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".")[1] for a in node.names
+                     if a.name.startswith("bplab.")]
+        else:
+            continue
+        found |= {n for n in names if n in LAYERS}
+    return found
+
+
+# bplab/__init__.py (lazy bp.check, bp.labs) and __main__.py (the CLI) sit above the layers
+MODULES = [p for p in sorted(PACKAGE.rglob("*.py"))
+           if p.name not in ("__init__.py", "__main__.py") or p.parent != PACKAGE]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_one_way(path):
+    layer = _layer(path)
+    bad = _imported_layers(path) - ALLOWED[layer] - {layer}
+    assert not bad, f"{path.relative_to(PACKAGE)} ({layer}) imports {sorted(bad)}"
+
+
+def test_the_parser_sees_relative_and_absolute_imports():
+    assert _imported_layers(PACKAGE / "nn.py") == set()
+    assert _imported_layers(PACKAGE / "viz" / "graphs.py") == {"viz"}  # its own _common
+    assert "viz" in _imported_layers(PACKAGE / "widgets.py")              # from .viz.graph
+    assert "grading" in _imported_layers(PACKAGE / "__main__.py")

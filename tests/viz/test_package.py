@@ -1,0 +1,27 @@
+"""bplab.viz as a package: every concept module's names are re-exported, once each."""
+
+import importlib
+
+import pytest
+
+import bplab as bp
+
+MODULES = ("training", "graphs", "landscapes", "functions", "digits")
+
+
+def test_every_public_name_is_reexported_from_its_module():
+    seen = {}
+    for name in MODULES:
+        module = importlib.import_module(f"bplab.viz.{name}")
+        for export in module.__all__:
+            assert export not in seen, f"{export} in both {seen.get(export)} and {name}"
+            seen[export] = name
+            assert getattr(bp.viz, export) is getattr(module, export)
+    assert sorted(seen) == sorted(bp.viz.__all__)
+
+
+@pytest.mark.parametrize("old, new, name", [
+    ("graph", "graphs", "draw_graph"), ("landscape", "landscapes", "plot_landscape")])
+def test_old_module_names_still_import(old, new, name):
+    old_module = importlib.import_module(f"bplab.viz.{old}")
+    assert getattr(old_module, name) is getattr(importlib.import_module(f"bplab.viz.{new}"), name)
