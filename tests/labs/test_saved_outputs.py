@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-LESSONS = sorted(NOTEBOOKS.glob("0*.ipynb"))
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]*.ipynb"))
 LAB_CALL = re.compile(r"^\s*bp\.labs\.\w+\(", re.MULTILINE)
+
+
+def _lesson(path: Path) -> str:
+    """'03a' for notebooks/03a_single_neuron.ipynb."""
+    return path.name.split("_")[0]
 
 
 def _code_cells(path: Path) -> list[dict]:
@@ -25,20 +30,20 @@ def _source(cell: dict) -> str:
     return "".join(cell["source"])
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: _lesson(p))
 def test_no_quiz_answer_in_a_lessons_visible_source(path):
     for cell in _code_cells(path):
         assert "answer=" not in _source(cell), f"{path.name}: {_source(cell)[:80]!r}"
         assert "bp.widgets." not in _source(cell), f"{path.name} still calls bp.widgets"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: _lesson(p))
 def test_each_lesson_has_its_quiz_cell(path):
     calls = [_source(c) for c in _code_cells(path) if "bp.labs.quiz(" in _source(c)]
-    assert calls == [f'bp.labs.quiz("{path.name[:2]}")']
+    assert calls == [f'bp.labs.quiz("{_lesson(path)}")']
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: _lesson(p))
 def test_every_saved_lab_and_quiz_output_has_a_picture(path):
     for cell in _code_cells(path):
         if not LAB_CALL.search(_source(cell)):
