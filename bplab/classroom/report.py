@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import ClassroomError
 
@@ -109,7 +110,9 @@ def _load(grades: str | Path | list) -> list[dict]:
 
 
 def _shape(text: str) -> str:
-    """Feedback with its numbers replaced, so 'wrong at (0, 1): 0.3' messages group."""
+    """Feedback without where it happened and with its numbers replaced, so that
+    'on public case 1 of 2 (N=4): dX is wrong at index (0, 1)' messages group."""
+    text = re.sub(r"^on (public case \d+ of \d+|a hidden case)( \([^)]*\))?: ", "", text)
     return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", text)[:160]
 
 
@@ -146,11 +149,13 @@ def _png(fig: Figure) -> str:
 
 def _exercise_plot(ex: dict) -> str:
     """Totals histogram and pass rate per part, side by side."""
-    fig = Figure(figsize=(9, 2.8))
+    fig = Figure(figsize=(9, 2.8), layout="constrained")
     ax_total, ax_rate = fig.subplots(1, 2)
     top = max(ex["max_total"], 1)
     ax_total.hist(ex["totals"], bins=[b - 0.5 for b in range(int(top) + 2)], color="#457b9d")
     ax_total.set(xlabel="total points", ylabel="submissions", title="score distribution")
+    ax_total.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_total.yaxis.set_major_locator(MaxNLocator(integer=True))
     names = [pid.split(".", 1)[-1] for pid in ex["parts"]]
     rates = [p["statuses"]["passed"] / p["n"] for p in ex["parts"].values()]
     ax_rate.barh(names[::-1], rates[::-1], color="#2a9d8f")
@@ -160,7 +165,7 @@ def _exercise_plot(ex: dict) -> str:
 
 def _part_plot(part: dict) -> str:
     """Status counts and the most frequent bugs of one part."""
-    fig = Figure(figsize=(9, 2.4))
+    fig = Figure(figsize=(9, 2.4), layout="constrained")
     ax_status, ax_bugs = fig.subplots(1, 2)
     statuses = [s for s in STATUSES if part["statuses"][s]] or ["passed"]
     ax_status.barh(statuses[::-1], [part["statuses"][s] for s in statuses][::-1],
@@ -172,6 +177,8 @@ def _part_plot(part: dict) -> str:
     else:
         ax_bugs.text(0.5, 0.5, "no bug named", ha="center", va="center")
     ax_bugs.set(xlabel="submissions", title="bugs named most often")
+    for ax in (ax_status, ax_bugs):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return _png(fig)
 
 
