@@ -2,8 +2,11 @@
 
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +15,7 @@ from bplab.classroom import ClassroomError
 from bplab.classroom.hub import KERNEL_DISPLAY_NAME, hub_link, install_kernel, repo_folder
 
 REPO = "https://github.com/example/bplab-release.git"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_link_has_nbgitpullers_endpoint_and_parameters():
@@ -75,10 +79,59 @@ def test_the_named_kernel_installs_into_a_prefix_and_jupyter_finds_it(tmp_path):
     assert specs["bplab"]["spec"]["display_name"] == KERNEL_DISPLAY_NAME
 
 
-def test_the_documented_user_install_writes_into_jupyter_data_dir(tmp_path):
+def _documented_kernel_command() -> list[str]:
+    """The ipykernel command the README's hub path tells learners to run."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    hub = readme[readme.index("On a JupyterHub"):readme.index("## The course")]
+    line = re.search(r"`(\S*python -m ipykernel install [^`]+)`", hub).group(1)
+    return shlex.split(line)
+
+
+def test_the_readmes_kernel_command_registers_python_bplab(tmp_path):
+    command = _documented_kernel_command()
+    assert command[1:4] == ["-m", "ipykernel", "install"] and "--user" in command
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path))
-    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--user", "--name", "bplab",
-                    "--display-name", KERNEL_DISPLAY_NAME], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, *command[1:]], env=env, check=True, capture_output=True)
     spec = json.loads((tmp_path / "kernels" / "bplab" / "kernel.json").read_text())
-    assert spec["argv"][0] == sys.executable
+    assert spec["argv"][0] == sys.executable and spec["display_name"] == KERNEL_DISPLAY_NAME
+    assert KERNEL_DISPLAY_NAME in (REPO_ROOT / "docs" / "teaching.md").read_text()
+
+
+def _course_source(tmp_path: Path) -> Path:
+    """The student release when this checkout can build one, else the repository."""
+    release = tmp_path / "release"
+    done = subprocess.run([sys.executable, "-m", "bplab", "release", str(release)],
+                          cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    return release if done.returncode == 0 else REPO_ROOT
+
+
+@pytest.mark.slow
+def test_the_course_installs_into_a_fresh_venv_as_a_hub_image_would(tmp_path):
+    """requirements.txt, then the package, into a new venv (this machine's package index);
+    the named kernel registered there; lesson 00 runs in that kernel."""
+    from bplab.classroom.gradescope import grader_requirements
+
+    source = _course_source(tmp_path)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    requirements = source / "requirements.txt"
+    if source == REPO_ROOT:   # no release yet: what the course imports, with the same pins
+        requirements = tmp_path / "requirements.txt"
+        requirements.write_text(grader_requirements())
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    for args in (["-r", str(requirements)], ["--no-deps", str(source)]):
+        done = subprocess.run([python, "-m", "pip", "install", "--quiet", *args], env=env,
+                              capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-3000:]
+    subprocess.run([python, "-m", "ipykernel", "install", "--sys-prefix", "--name", "bplab",
+                    "--display-name", KERNEL_DISPLAY_NAME], env=env, check=True,
+                   capture_output=True, cwd=tmp_path)
+    lesson = source / "notebooks" / "00_welcome.ipynb"
+    run = ("import nbformat, nbclient, sys; nb = nbformat.read(sys.argv[1], 4); "
+           "nbclient.NotebookClient(nb, kernel_name='bplab', timeout=300).execute(); "
+           "import bplab; print(bplab.__file__)")
+    done = subprocess.run([python, "-c", run, str(lesson)], env=dict(env, MPLBACKEND="Agg"),
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().startswith(str(venv))
