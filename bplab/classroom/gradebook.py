@@ -54,7 +54,8 @@ def totals_by_student(results: Iterable) -> tuple[dict, dict, list[str]]:
 
     ``results`` are the grader's submissions (JSON dicts or SubmissionGrade objects).
     When a student has two submissions for one exercise, the higher total counts and a
-    warning says so.
+    warning says so; a submission the grader could not place ("?") keeps the student's row
+    and gets a warning.
     """
     totals: dict[str, dict[str, float]] = {}
     maxima: dict[str, float] = {}
@@ -62,8 +63,12 @@ def totals_by_student(results: Iterable) -> tuple[dict, dict, list[str]]:
     for sub in results:
         student, exercise = str(_field(sub, "student", "")), str(_field(sub, "exercise", "?"))
         total = _field(sub, "total", 0) or 0
-        maxima[exercise] = max(maxima.get(exercise, 0), _field(sub, "max_total", 0) or 0)
         mine = totals.setdefault(student, {})
+        if exercise == "?":   # the grader could not tell which exercise: no column to fill
+            warnings.append(f"warning: {_field(sub, 'path', student)} was not graded "
+                            f"({_field(sub, 'note', '') or 'unknown exercise'}); row kept")
+            continue
+        maxima[exercise] = max(maxima.get(exercise, 0), _field(sub, "max_total", 0) or 0)
         if exercise in mine:
             warnings.append(f"warning: {student} has more than one {exercise} submission; "
                             f"the higher total counts ({max(total, mine[exercise])})")
@@ -149,7 +154,7 @@ def write_gradebook(results_json_list: list, path: str | Path, format: str = "pl
     totals, maxima, warnings = totals_by_student(results_json_list)
     people = read_roster(roster, id_column) if roster is not None else None
     rows, match_warnings = _match(totals, people, id_column)
-    exercises = sorted(e for e in maxima if e != "?") + (["?"] if "?" in maxima else [])
+    exercises = sorted(maxima)
     header, extra, identity = _layout(format, exercises, maxima, assignment_ids or {})
     with Path(path).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)

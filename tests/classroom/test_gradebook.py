@@ -101,3 +101,13 @@ def test_submission_grade_objects_work_like_json_dicts(tmp_path):
     out = tmp_path / "gb.csv"
     write_gradebook(subs, out, "plain")
     assert _read(out)[1] == ["dan", "5", "5", "10"]
+
+
+def test_an_ungraded_submission_keeps_its_row_and_is_named(tmp_path):
+    out = tmp_path / "gb.csv"
+    broken = dict(_sub("erin", "?", 0, 0), note="could not read the notebook")
+    warnings = write_gradebook([*RESULTS, broken], out, "plain")
+    rows = _read(out)
+    assert rows[0] == ["student", "ex05", "ex06", "total", "max_total"]
+    assert rows[3] == ["erin", "", "", "0", "16"]
+    assert any("could not read the notebook" in w for w in warnings)
