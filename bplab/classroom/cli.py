@@ -13,7 +13,8 @@ import sys
 
 from . import ClassroomError
 
-__all__ = ["main", "register"]
+__all__ = ["add_gradebook_arguments", "gradebook_problem", "main", "register",
+           "write_gradebook_from_args"]
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
@@ -83,6 +84,42 @@ def register(subparsers) -> None:
     rep.add_argument("grades", help="the JSON written by grade --out grades.json")
     rep.add_argument("--out", default="report.html")
     rep.set_defaults(run=_report)
+
+
+def add_gradebook_arguments(grade_parser: argparse.ArgumentParser) -> None:
+    """Add ``--format`` and ``--roster`` to the ``grade`` subcommand's parser."""
+    from .gradebook import FORMATS
+
+    grade_parser.add_argument("--format", choices=FORMATS,
+                              help="with --out F.csv: one row per student with totals, in "
+                                   "the column layout this LMS imports")
+    grade_parser.add_argument("--roster", help="with --format: a CSV whose 'id' column "
+                                               "holds the submission folder names")
+
+
+def gradebook_problem(args: argparse.Namespace) -> str:
+    """What is wrong with ``grade``'s gradebook options (checked before grading), or ""."""
+    fmt, roster, out = getattr(args, "format", None), getattr(args, "roster", None), args.out
+    if roster and not fmt:
+        return "--roster needs --format canvas, moodle or plain"
+    if fmt and not (out and out.endswith(".csv")):
+        return f"--format {fmt} writes a gradebook: give --out a .csv file, got {out!r}"
+    if roster:
+        from .gradebook import read_roster
+        try:
+            read_roster(roster)
+        except ClassroomError as err:
+            return str(err)
+    return ""
+
+
+def write_gradebook_from_args(args: argparse.Namespace, results: list) -> None:
+    """Write ``grade``'s gradebook (``--out``, ``--format``, ``--roster``); warnings on
+    stderr, one per line."""
+    from .gradebook import write_gradebook
+
+    for warning in write_gradebook(results, args.out, args.format, roster=args.roster):
+        print(warning, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

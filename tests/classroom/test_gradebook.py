@@ -111,3 +111,32 @@ def test_an_ungraded_submission_keeps_its_row_and_is_named(tmp_path):
     assert rows[0] == ["student", "ex05", "ex06", "total", "max_total"]
     assert rows[3] == ["erin", "", "", "0", "16"]
     assert any("could not read the notebook" in w for w in warnings)
+
+
+def test_the_grade_commands_gradebook_options(tmp_path, capsys):
+    import argparse
+
+    from bplab.classroom.cli import (
+        add_gradebook_arguments,
+        gradebook_problem,
+        write_gradebook_from_args,
+    )
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out")
+    add_gradebook_arguments(parser)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name\nAlice\n")
+    assert gradebook_problem(parser.parse_args(["--out", "g.csv"])) == ""
+    assert "--format" in gradebook_problem(parser.parse_args(["--roster", str(roster)]))
+    assert ".csv" in gradebook_problem(parser.parse_args(["--out", "g.json", "--format",
+                                                          "canvas"]))
+    assert "'id' column" in gradebook_problem(parser.parse_args(
+        ["--out", "g.csv", "--format", "canvas", "--roster", str(roster)]))
+    roster.write_text("id\nalice\ncarol\n")
+    args = parser.parse_args(["--out", str(tmp_path / "g.csv"), "--format", "moodle",
+                              "--roster", str(roster)])
+    assert gradebook_problem(args) == ""
+    write_gradebook_from_args(args, RESULTS)
+    assert len(_read(tmp_path / "g.csv")) == 4          # header, alice, carol, bob
+    assert len(capsys.readouterr().err.strip().splitlines()) == 2

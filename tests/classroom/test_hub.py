@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,11 +99,20 @@ def test_the_readmes_kernel_command_registers_python_bplab(tmp_path):
 
 
 def _course_source(tmp_path: Path) -> Path:
-    """The student release when this checkout can build one, else the repository."""
+    """The student release when this checkout can build one, else a copy of what the
+    repository installs from (pip builds in the source folder: never in the checkout)."""
     release = tmp_path / "release"
     done = subprocess.run([sys.executable, "-m", "bplab", "release", str(release)],
                           cwd=REPO_ROOT, capture_output=True, text=True, check=False)
-    return release if done.returncode == 0 else REPO_ROOT
+    if done.returncode == 0:
+        return release
+    course = tmp_path / "course"
+    shutil.copytree(REPO_ROOT / "bplab", course / "bplab",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO_ROOT / "notebooks", course / "notebooks")
+    for name in ("pyproject.toml", "README.md", "requirements.txt"):
+        shutil.copy(REPO_ROOT / name, course / name)
+    return course
 
 
 @pytest.mark.slow
@@ -116,7 +126,7 @@ def test_the_course_installs_into_a_fresh_venv_as_a_hub_image_would(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     requirements = source / "requirements.txt"
-    if source == REPO_ROOT:   # no release yet: what the course imports, with the same pins
+    if source.name == "course":   # no release yet: what the course imports, same pins
         requirements = tmp_path / "requirements.txt"
         requirements.write_text(grader_requirements())
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
