@@ -48,7 +48,7 @@ SHIFTED = "scores - scores.max(axis=1, keepdims=True)"
 LOSS = "ex05.softmax_cross_entropy"
 # One classic mistake per variant: bug key (as the spec names it) -> (part, the wrong cell).
 BUGS = {
-    "missing bias": ("ex05.linear_forward", "def linear_forward(X, W, b):\n    return X @ W\n"),
+    "bias": ("ex05.linear_forward", "def linear_forward(X, W, b):\n    return X @ W\n"),
     "transposed": ("ex05.linear_backward",
                    _linear_backward("dout @ W.T, dout.T @ X, dout.sum(axis=0)")),
     "bias axis": ("ex05.linear_backward",

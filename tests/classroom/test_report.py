@@ -18,7 +18,15 @@ import pytest
 from bench.bench_classroom import KINDS
 from bplab.classroom import ClassroomError
 from bplab.classroom.cli import main
-from bplab.classroom.report import LESSONS, bug_of, render_report, summarise, write_report
+from bplab.classroom.report import (
+    LESSONS,
+    UNTAUGHT,
+    bug_of,
+    plain_heading,
+    render_report,
+    summarise,
+    write_report,
+)
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -68,7 +76,7 @@ def test_the_report_is_one_self_contained_file_with_plots_and_lessons(tmp_path):
     page = out.read_text()
     assert page.count("data:image/png;base64,") == 1 + 5      # the exercise + each part
     assert not re.search(r"<script|<link|src=\"http|url\(", page)
-    assert "pass rate 85% of 13" in page    # linear_forward: all but blank and missing bias
+    assert "pass rate 85% of 13" in page    # linear_forward: all but blank and bias
     assert "notebooks/04_backprop_matrix_form.ipynb" in page and "Every shape" in page
 
 
@@ -80,13 +88,20 @@ def test_learner_text_in_feedback_is_escaped():
 
 
 def test_each_mapped_lesson_cell_exists():
+    absent = set()
     for places in LESSONS.values():
         for notebook, heading in places:
+            if not (REPO / "notebooks" / notebook).exists():
+                absent.add(notebook)
+                continue
             nb = nbformat.read(REPO / "notebooks" / notebook, as_version=4)
-            headings = [line.lstrip("#").strip() for cell in nb.cells
+            headings = [plain_heading(line) for cell in nb.cells
                         if cell.cell_type == "markdown"
                         for line in cell.source.splitlines() if line.startswith("#")]
-            assert heading in headings, f"{notebook} has no heading {heading!r}"
+            assert any(h.startswith(heading) for h in headings), \
+                f"{notebook} has no heading starting {heading!r}"
+    if absent:
+        pytest.skip(f"lessons not in this checkout (not checked): {sorted(absent)}")
 
 
 def test_a_file_that_is_not_the_graders_json_is_one_line_and_exit_2(tmp_path, capsys):
@@ -137,3 +152,30 @@ def test_the_report_renders_in_chromium(tmp_path):
             path=str(shots / "report_linear_backward.png"))
         browser.close()
     assert (shots / "report.png").stat().st_size > 20_000
+
+
+def _spec_bug_keys() -> set[str]:
+    """Every Bug(key=...) the exercise specs define (module-level lists and dicts)."""
+    import importlib
+    import pkgutil
+
+    from bplab.grading import exercises
+
+    keys = set()
+    for info in pkgutil.iter_modules(exercises.__path__):
+        module = importlib.import_module(f"bplab.grading.exercises.{info.name}")
+        for value in vars(module).values():
+            items = value.values() if isinstance(value, dict) else [value]
+            for item in items:
+                for bug in item if isinstance(item, (list, tuple)) else [item]:
+                    if type(bug).__name__ == "Bug" and getattr(bug, "key", ""):
+                        keys.add(bug.key)
+    return keys
+
+
+def test_every_bug_key_the_specs_name_has_a_lesson():
+    keys = _spec_bug_keys()
+    if not keys:
+        pytest.skip("the specs name no Bug(key=...) yet")
+    unmapped = keys - set(LESSONS) - UNTAUGHT
+    assert not unmapped, f"no lesson mapped for {sorted(unmapped)}: add them to LESSONS"
