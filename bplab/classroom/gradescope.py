@@ -160,10 +160,11 @@ def build_autograder(exercise: str, out: str | Path = "autograder.zip",
 
 
 # ---- inside Gradescope's container ----------------------------------------------------------
-def _test(name: str, score: float, max_score: float, output: str, visibility: str) -> dict:
+def _test(name: str, score: float, max_score: float, output: str, visibility: str,
+          passed: bool) -> dict:
     return {"name": name, "score": score, "max_score": max_score,
-            "status": "passed" if score >= max_score else "failed",
-            "output": output, "visibility": visibility}
+            "status": "passed" if passed else "failed", "output": output,
+            "visibility": visibility}
 
 
 def to_results(submission: dict, hidden_visibility: str = "visible") -> dict:
@@ -177,17 +178,19 @@ def to_results(submission: dict, hidden_visibility: str = "visible") -> dict:
     for part in submission.get("parts", []):
         name, feedback = str(part["part_id"]), str(part.get("feedback", ""))
         points, max_points = part.get("points", 0), part.get("max_points", 0)
-        on_hidden = part.get("status") != "passed" and "hidden case" in feedback
+        passed = part.get("status") == "passed"
+        on_hidden = not passed and "hidden case" in feedback
         if on_hidden and hidden_visibility != "visible":
             when = hidden_visibility.replace("_", " ")
             tests.append(_test(name, points, max_points,
                                "passed the public cases but failed a hidden case; the "
                                f"details are shown {when}" if when != "hidden" else
-                               "passed the public cases but failed a hidden case", "visible"))
+                               "passed the public cases but failed a hidden case", "visible",
+                               passed))
             tests.append(_test(f"{name}: hidden case details", 0, 0, feedback,
-                               hidden_visibility))
+                               hidden_visibility, passed))
         else:
-            tests.append(_test(name, points, max_points, feedback, "visible"))
+            tests.append(_test(name, points, max_points, feedback, "visible", passed))
     total, max_total = submission.get("total", 0), submission.get("max_total", 0)
     output = f"{total} / {max_total} points for {submission.get('exercise', '?')}"
     if submission.get("note"):

@@ -179,6 +179,7 @@ def test_failures_on_hidden_cases_show_their_details_after_the_due_date():
     assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in results["tests"]] \
         == [("ex05.a", 1, 1, "visible"), ("ex05.b", 0, 3, "visible"),
             ("ex05.b: hidden case details", 0, 0, "after_due_date")]
+    assert [t["status"] for t in results["tests"]] == ["passed", "failed", "failed"]
     assert "transposed" not in results["tests"][1]["output"]
     assert "transposed" in results["tests"][2]["output"]
     visible = to_results(graded, "visible")
