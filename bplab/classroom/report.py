@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import ClassroomError
 
-__all__ = ["BUG_PATTERNS", "LESSONS", "UNTAUGHT", "bug_of", "plain_heading", "render_report",
+__all__ = ["BUG_PATTERNS", "GENERIC", "LESSONS", "UNTAUGHT", "bug_of", "plain_heading", "render_report",
            "summarise", "write_report"]
 
 # (bug key, pattern in the diagnosis's feedback); the first match wins. Keys follow the
@@ -102,23 +102,27 @@ LESSONS = {
 }
 # Bugs the specs name that no lesson cell teaches yet (the report says so).
 UNTAUGHT = {"mask not scaled"}
+# The grader's keys for a wrong answer it cannot name more precisely.
+GENERIC = {"wrong value", "type", "none", "known bug", "other"}
 STATUSES = ("passed", "failed", "not implemented", "missing", "error", "timeout")
 COLOURS = {"passed": "#2a9d8f", "failed": "#e76f51", "not implemented": "#adb5bd",
            "missing": "#6c757d", "error": "#9d0208", "timeout": "#f4a261"}
 
 
 def bug_of(part: dict) -> str:
-    """The part's bug key: its ``bug`` field, else read from its feedback; "" when it passed
-    or was never attempted, "other" for a failure no pattern names."""
-    if part.get("bug"):
-        return str(part["bug"])
-    if part.get("status") not in ("failed", "error", "timeout"):
+    """The part's bug key: its ``bug`` field when that names a bug, else read from its
+    feedback; "" when it passed or was never attempted; the generic key (or "other") for
+    a failure no pattern names either."""
+    key = str(part.get("bug") or "")
+    if key and key not in GENERIC:
+        return key
+    if not key and part.get("status") not in ("failed", "error", "timeout"):
         return ""
     feedback = str(part.get("feedback", ""))
-    for key, pattern in BUG_PATTERNS:
+    for named, pattern in BUG_PATTERNS:
         if re.search(pattern, feedback):
-            return key
-    return "timeout" if part.get("status") == "timeout" else "other"
+            return named
+    return key or ("timeout" if part.get("status") == "timeout" else "other")
 
 
 def _load(grades: str | Path | list) -> list[dict]:
@@ -221,6 +225,8 @@ def _lessons_html(key: str) -> str:
     """Where the fix for ``key`` is taught, as a short list."""
     places = LESSONS.get(key)
     if not places:
+        if key in GENERIC:
+            return "<em>the diagnosis names no specific bug</em>"
         return "<em>not taught in a lesson yet</em>" if key in UNTAUGHT else \
             "<em>no lesson mapped</em>"
     return "; ".join(f"<code>notebooks/{html.escape(nb)}</code>, cell “{html.escape(head)}”"

@@ -47,6 +47,17 @@ def test_the_bug_field_wins_and_the_feedback_is_the_fallback():
     assert bug_of({"status": "not implemented", "feedback": "not implemented yet"}) == ""
 
 
+def test_a_generic_bug_key_gives_way_to_what_the_feedback_names():
+    low = {"status": "failed", "bug": "wrong value",
+           "feedback": "on public case 1 of 1: held-out accuracy 0.336 < 0.95 target"}
+    assert bug_of(low) == "accuracy"
+    assert bug_of(dict(low, feedback="dX is wrong at index (0, 1)")) == "wrong value"
+    assert "names no specific bug" in render_report([{"exercise": "ex05", "total": 0,
+                                                     "max_total": 1, "parts": [dict(
+                                                         low, part_id="ex05.x", points=0,
+                                                         max_points=1, feedback="wrong")]}])
+
+
 def test_every_generated_bug_is_named_from_the_real_graders_feedback():
     """The fallback names each bug the bench plants, except the one today's diagnosis
     cannot tell from a wrong value (a mask built from dout)."""
