@@ -42,7 +42,7 @@ BUG_PATTERNS = [
     ("broadcast", r"broadcast"),
     ("factor", r"constant factor"),
     ("shape", r"wrong shape|should be an array of shape|should be a single number"),
-    ("accuracy", r"accuracy .* below|held-out accuracy"),
+    ("accuracy", r"accuracy \S+ < |accuracy .* below|held-out accuracy"),
     ("raised", r"raised [A-Za-z_]+(Error|Exception)"),
 ]
 

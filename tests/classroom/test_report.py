@@ -51,6 +51,8 @@ def test_a_generic_bug_key_gives_way_to_what_the_feedback_names():
     low = {"status": "failed", "bug": "wrong value",
            "feedback": "on public case 1 of 1: held-out accuracy 0.336 < 0.95 target"}
     assert bug_of(low) == "accuracy"
+    assert bug_of(dict(low, feedback="on public case 1 of 1 (1500 points): accuracy 0.336 < "
+                                     "0.95 target")) == "accuracy"
     assert bug_of(dict(low, feedback="dX is wrong at index (0, 1)")) == "wrong value"
     assert "names no specific bug" in render_report([{"exercise": "ex05", "total": 0,
                                                      "max_total": 1, "parts": [dict(
