@@ -111,7 +111,9 @@ def grade(paths: list[Path], out: Path, jobs: int = 2) -> float:
     command = [sys.executable, "-m", "bplab", "grade", *map(str, paths), "--source",
                str(REPO / "solutions"), "--jobs", str(jobs), "--out", str(out)]
     start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"grade exited with {done.returncode}: {done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 
