@@ -3,7 +3,8 @@ looks in a real Chromium.
 
 fixtures/grades_ex05.json is what `python -m bplab grade ... --out grades.json` wrote for
 the 13 kinds of generated ex05 submissions in bench/bench_classroom.py (blank, partial,
-full and one per known bug), in that order.
+full and one per known bug), in that order, with the grader before the grading rebuild
+(no "bug" field: the report reads the feedback).
 """
 
 import copy
@@ -71,6 +72,15 @@ def test_every_generated_bug_is_named_from_the_real_graders_feedback():
             assert named == {"other"}
         else:
             assert named == {kind}, (kind, named)
+
+
+def test_the_rebuilt_graders_bug_field_names_every_generated_bug():
+    """fixtures/grades_ex05_rebuilt_grader.json: the same 13 kinds graded by the sandboxed
+    grader of the grading rebuild, whose parts carry a "bug" key."""
+    grades = json.loads((HERE / "fixtures" / "grades_ex05_rebuilt_grader.json").read_text())
+    for kind, sub in zip(KINDS, grades, strict=True):
+        named = {bug_of(p) for p in sub["parts"]} - {"", "accuracy"}
+        assert named == (set() if kind in ("blank", "partial", "full") else {kind}), kind
 
 
 def test_the_summary_counts_statuses_and_bugs_per_part():
