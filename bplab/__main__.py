@@ -1,4 +1,5 @@
-"""The command line: ``python -m bplab exercises | grade | release | selftest``."""
+"""The command line: ``python -m bplab exercises | grade | release | selftest`` and the
+classroom tools ``gradescope | hub-link | report``."""
 
 from __future__ import annotations
 
@@ -71,12 +72,22 @@ def _progress(done: int, total: int, grade) -> None:
           f"({grade.seconds:.1f} s)", file=sys.stderr, flush=True)
 
 
+def _classroom():
+    """The instructors' classroom tools, or None in the learners' copy."""
+    try:
+        from .classroom import cli
+    except ModuleNotFoundError:
+        return None
+    return cli
+
+
 def _grade(args: argparse.Namespace) -> int:
     """Grade submissions, print the table, and save the grades as they come."""
     autograde, report = _instructors("autograde"), _instructors("report")
     if autograde is None:
         return _fail(LEARNERS_COPY)
-    problem = _grade_problem(args)
+    classroom, gradebook = _classroom(), getattr(args, "format", None)
+    problem = _grade_problem(args) or (classroom.gradebook_problem(args) if classroom else "")
     if problem:  # before grading a class, not after
         return _fail(problem)
     if args.no_sandbox:
@@ -87,11 +98,14 @@ def _grade(args: argparse.Namespace) -> int:
         results = autograde.grade_many(args.submissions, args.source, jobs=args.jobs,
                                        timeout=args.timeout, exercise=args.exercise,
                                        sandbox=not args.no_sandbox, budget=args.budget,
-                                       out=args.out, progress=_progress)
+                                       out=None if gradebook else args.out,
+                                       progress=_progress)
     except (ValueError, RuntimeError, OSError) as err:
         return _fail(str(err))
     print(report.format_table(results))
-    if args.out:
+    if gradebook:
+        classroom.write_gradebook_from_args(args, results)
+    elif args.out:
         print(f"wrote {args.out}")
     return 0
 
@@ -148,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("--no-sandbox", action="store_true",
                     help="grade without bubblewrap (unsafe: warns on every run)")
     gr.set_defaults(run=_grade)
+    classroom = _classroom()
+    if classroom is not None:
+        classroom.add_gradebook_arguments(gr)
+        classroom.register(sub)
     rel = sub.add_parser("release", help="write the student release (no answer key)")
     rel.add_argument("dest", help="a new folder")
     rel.set_defaults(run=_release)

@@ -31,7 +31,8 @@ def _gradescope(args: argparse.Namespace) -> int:
     try:
         out = build_autograder(args.exercise, args.out, source=args.source,
                                hidden_visibility=args.hidden_visibility,
-                               timeout=args.timeout, require_sandbox=args.require_sandbox)
+                               timeout=args.timeout,
+                               require_sandbox=not args.allow_unsandboxed)
     except (ClassroomError, OSError) as err:
         return _refused(err)
     print(f"wrote {out}: upload it as the autograder of {args.exercise} on Gradescope")
@@ -69,9 +70,10 @@ def register(subparsers) -> None:
                     help="when learners see what failed on a hidden case "
                          "(after_due_date keeps hidden cases secret until the deadline)")
     gs.add_argument("--timeout", type=float, default=60.0, help="grade --timeout")
-    gs.add_argument("--require-sandbox", action="store_true",
-                    help="give no grade when bubblewrap cannot run on Gradescope's machine, "
-                         "instead of grading without the sandbox")
+    gs.add_argument("--allow-unsandboxed", action="store_true",
+                    help="grade without the sandbox when bubblewrap cannot run on "
+                         "Gradescope's machine (unsafe: a submission could read the key in "
+                         "the container); by default such a submission gets no grade")
     gs.set_defaults(run=_gradescope)
     hub = subparsers.add_parser("hub-link", help="print an nbgitpuller link for JupyterHub")
     hub.add_argument("--hub", required=True, help="the hub's URL, https://hub.example.edu")

@@ -128,14 +128,15 @@ def _add_text(archive: zipfile.ZipFile, name: str, text: str, executable: bool =
 
 def build_autograder(exercise: str, out: str | Path = "autograder.zip",
                      source: str | Path = "solutions", hidden_visibility: str = "visible",
-                     timeout: float = 60.0, require_sandbox: bool = False) -> Path:
+                     timeout: float = 60.0, require_sandbox: bool = True) -> Path:
     """Write the Gradescope autograder zip for ``exercise`` ("ex05") to ``out``.
 
     hidden_visibility : when learners see the details of a failure on a hidden case
         (Gradescope's test visibility: visible, after_due_date, after_published, hidden);
         their score is always visible.
     require_sandbox : when bubblewrap cannot run on Gradescope's machine, give no grade
-        (True) or grade without the sandbox and say so in the instructor's log (False).
+        (True, the default: the key sits in the same container, and unsandboxed code could
+        read it) or grade without the sandbox and say so in the instructor's log (False).
     """
     if hidden_visibility not in VISIBILITIES:
         raise ClassroomError(f"hidden visibility must be one of {', '.join(VISIBILITIES)}, "
