@@ -283,12 +283,14 @@ class Host:
         self.canary = Path.home() / "tmp" / f"bplab-attack-canary-{self.token}"
         self.secret = f"ENVSECRET{self.token}"
         self.env = {MARK_ENV: self.token, f"BPLAB_ATTACK_SECRET_{self.token}": self.secret}
+        self.markers = Path(f"/tmp/bplab-attack-{self.token}")  # where unsandboxed attacks write
         self.shadow = Path("/etc/shadow").read_text().splitlines()[0] \
             if os.access("/etc/shadow", os.R_OK) else "no-shadow-here"
 
     def __enter__(self):
         self.canary.parent.mkdir(exist_ok=True)
         self.canary.write_text(f"CANARY{self.token}home")
+        self.markers.mkdir()
         self.before = self.state()
         return self
 
@@ -296,7 +298,8 @@ class Host:
         """Everything compared before and after: file bytes, site-packages, processes,
         the canary, and names under /tmp carrying the token."""
         files = {}
-        for root in [*self.watched, REPO / "bplab", self.canary]:
+        for root in [*self.watched, REPO / "bplab", self.canary, self.markers,
+                     SITE_PACKAGES / "numpy" / "__init__.py"]:
             files.update(_files(Path(root)))
         tmp = sorted(n for n in os.listdir("/tmp") if self.token in n)
         return {"files": files, "site": _site_listing(), "tmp": tmp,
@@ -326,6 +329,8 @@ class Host:
         for path, content in self.before["files"].items():
             if not path.is_file() or path.read_bytes() != content:
                 path.write_bytes(content)
+        for path in set(self.state()["files"]) - set(self.before["files"]):
+            path.unlink()
         for name in (n for n in os.listdir(SITE_PACKAGES) if self.token in n):
             (SITE_PACKAGES / name).unlink()
         for name in (n for n in os.listdir("/tmp") if self.token in n):
@@ -337,6 +342,7 @@ class Host:
         secrets_ = {"env value": self.secret, "env name": f"BPLAB_ATTACK_SECRET_{self.token}",
                     "home canary": f"CANARY{self.token}home", "/etc/shadow": self.shadow,
                     "solution block": "### BEGIN SOLUTION",
+                    "classmate's notebook": f"honest-marker-{self.token}",
                     "hidden tests": "BEGIN HIDDEN TESTS",
                     "spec source": "A small exercise for the grading tests"}
         return [name for name, s in secrets_.items() if s in text]
@@ -345,9 +351,21 @@ class Host:
 def prelude(host: Host, **values) -> str:
     """The first cell of every attack: what the attacker is assumed to know (the run's
     token, the host's PID 1 command line, paths on the instructor's disk)."""
-    values = dict(TOKEN=host.token, HOST_INIT=Path("/proc/1/cmdline").read_bytes(),
+    values = dict(TOKEN=host.token, MARKERS=str(host.markers), HOST_INIT=Path("/proc/1/cmdline").read_bytes(),
                   MARK=f"{MARK_ENV}={host.token}".encode(), REPO=str(REPO), **values)
-    return "import os, sys, gc, glob, time\n" + "\n".join(f"{k} = {v!r}" for k, v in values.items())
+    return ("import os, sys, gc, glob, time\n"
+            + "\n".join(f"{k} = {v!r}" for k, v in values.items()) + MARK_ME)
+
+
+MARK_ME = """
+def _mark_me():
+    \"\"\"Name this process after the token, so the host can find it if it survives.\"\"\"
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(15, ("bpatk" + TOKEN).encode(), 0, 0, 0)
+    except Exception:
+        pass
+"""
 
 
 # attack code shared by several submissions: find the answer key or the labels by any means
@@ -455,3 +473,13 @@ def _labels(X, how):
                     pass
     return np.zeros(len(X), dtype=int)
 '''
+
+
+def selected(attacks: dict) -> dict:
+    """``attacks`` limited to the names in $BPLAB_ATTACKS (comma-separated; every attack
+    when unset), always with the honest ones: to look at one attack at a time."""
+    names = os.environ.get("BPLAB_ATTACKS")
+    if not names:
+        return attacks
+    keep = {*names.split(","), "honest_full", "honest_blank", "victim"}
+    return {name: value for name, value in attacks.items() if name in keep}

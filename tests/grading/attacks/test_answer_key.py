@@ -93,7 +93,7 @@ def _wire_spoof():
     return nb
 
 
-EX05_ATTACKS = {  # name: (notebook builder, points per part it must get)
+EX05_ATTACKS = kit.selected({  # name: (notebook builder, points per part it must get)
     "honest_full": (lambda: kit.solution("ex05"), FULL05),
     "honest_blank": (lambda: kit.blank("ex05"), (0,) * 5),
     "key_import": (lambda: _stolen("import"), (0,) * 5),
@@ -104,7 +104,7 @@ EX05_ATTACKS = {  # name: (notebook builder, points per part it must get)
     "labels_case_files": (lambda: _predict_thief("files"), FULL05[:4] + (0,)),
     "harness_patch": (lambda: kit.insert_top(kit.blank("ex05"), HARNESS_PATCH), (0,) * 5),
     "wire_spoof": (_wire_spoof, (0,) * 5),
-}
+})
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ BRUTE = ("{var} = 'a'\nfor _letter in 'abcd':\n"
          "and 'recorded' not in str(bp.check({pid!r}, _letter)):\n"
          "        {var} = _letter\n        break")
 
-EX09_ATTACKS = {
+EX09_ATTACKS = kit.selected({
     "honest_full": (lambda: kit.solution("ex09"), len(QUIZ)),
     "honest_blank": (lambda: kit.blank("ex09"), 0),
     "quiz_key_import": (lambda: _quiz(lambda pid, var: (
@@ -174,7 +174,7 @@ EX09_ATTACKS = {
     # bp.check may only say "answer recorded": brute force then gets what "a" gets
     "quiz_brute_force": (lambda: _quiz(lambda pid, var: BRUTE.format(var=var, pid=pid)),
                          sum(answer == "a" for answer in KEY.values())),
-}
+})
 
 
 @pytest.fixture(scope="module")
