@@ -187,6 +187,13 @@ class Run:
         """Points of each part, in the order the grader listed them."""
         return tuple(int(p["points"]) for p in self.rows[student]["parts"].values())
 
+    def scored(self, student: str, expected: tuple) -> bool:
+        """The points of each part are ``expected``; when that is all zeros, a row without
+        parts (an error row) also counts."""
+        if not any(expected):
+            return self.total(student) == 0
+        return self.points(student) == tuple(expected)
+
     def total(self, student: str) -> int:
         return int(self.rows[student]["total"])
 
@@ -202,16 +209,22 @@ class Run:
         return f"{self.stdout}\n{self.stderr}\n{self.out_text}"
 
 
-def grade(paths: list, exercise: str, out: Path, *, timeout: float = 3, budget: float = 12,
-          jobs: int = 2, env: dict | None = None, wall: float = 120,
-          limit_as: int | None = None) -> Run:
-    """Run the grader CLI on ``paths`` (killing it after ``wall`` seconds)."""
+def command(paths: list, exercise: str, out: Path, *, timeout: float = 3, budget: float = 12,
+            jobs: int = 2) -> list[str]:
+    """The grader's command line (without the options an old grader does not know)."""
     flags = _grader_flags()
     cmd = [sys.executable, "-m", "bplab", "grade", *map(str, paths),
            "--source", str(source_path(exercise).parent), "--jobs", str(jobs),
            "--timeout", str(timeout), "--out", str(out)]
     cmd += ["--exercise", exercise] if "--exercise" in flags else []
-    cmd += ["--budget", str(budget)] if "--budget" in flags else []
+    return cmd + (["--budget", str(budget)] if "--budget" in flags else [])
+
+
+def grade(paths: list, exercise: str, out: Path, *, timeout: float = 3, budget: float = 12,
+          jobs: int = 2, env: dict | None = None, wall: float = 120,
+          limit_as: int | None = None) -> Run:
+    """Run the grader CLI on ``paths`` (killing it after ``wall`` seconds)."""
+    cmd = command(paths, exercise, out, timeout=timeout, budget=budget, jobs=jobs)
     cmd = ["prlimit", f"--as={limit_as}", "--", *cmd] if limit_as else cmd  # a safety belt
     start, peak = time.monotonic(), [0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -236,7 +236,7 @@ def test_run_completes_with_every_row(attacked):
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_scores(attacked, name):
     run = attacked[0]
-    assert run.points(name) == ATTACKS[name][1], run.feedback(name)
+    assert run.scored(name, ATTACKS[name][1]), run.feedback(name)
 
 
 def test_nothing_outside_the_sandbox_changed(attacked):
