@@ -182,6 +182,7 @@ class Run:
     peak_rss: int = 0
     hung: bool = False
     out_text: str = ""
+    out_path: Path | None = None
 
     def points(self, student: str) -> tuple:
         """Points of each part, in the order the grader listed them."""
@@ -246,7 +247,7 @@ def grade(paths: list, exercise: str, out: Path, *, timeout: float = 3, budget: 
     done.set()
     text = out.read_text(errors="replace") if out.is_file() else ""
     return Run(_read_rows(out) if text else {}, stdout, stderr, proc.returncode,
-               time.monotonic() - start, peak[0], hung, text)
+               time.monotonic() - start, peak[0], hung, text, out)
 
 
 # ---- the host: what must not change -----------------------------------------------------
