@@ -188,9 +188,11 @@ class Run:
         """Points of each part, in the order the grader listed them."""
         return tuple(int(p["points"]) for p in self.rows[student]["parts"].values())
 
-    def scored(self, student: str, expected: tuple) -> bool:
-        """The points of each part are ``expected``; when that is all zeros, a row without
-        parts (an error row) also counts."""
+    def scored(self, student: str, expected: tuple | set) -> bool:
+        """The points of each part are ``expected`` (or one of a set of tuples); when that
+        is all zeros, a row without parts (an error row) also counts."""
+        if isinstance(expected, set):
+            return any(self.scored(student, one) for one in expected)
         if not any(expected):
             return self.total(student) == 0
         return self.points(student) == tuple(expected)

@@ -17,7 +17,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 FULL, BLANK = (3, 2, 1), (0, 0, 0)
-TIMEOUT, BUDGET, SLACK = 2, 10, 6  # seconds: per cell, per submission, for teardown
+TIMEOUT, BUDGET, SLACK = 2, 20, 6  # seconds: per cell, per submission, for teardown
+# a learner who kills the notebook's own runner may lose the whole submission, never gain
+KILLED = {(3, 0, 1), (0, 0, 0)}
 
 VICTIMS = """
 def _victims():
@@ -85,7 +87,8 @@ if os.fork() == 0:
 
 
 def _replay_stall():
-    """Three slow cells, then cells that kill the kernel: each kill replays the slow ones."""
+    """Three slow cells, then cells that kill the kernel: each kill replays the slow ones,
+    so six kills cost more than the budget."""
     nb = kit.solution("ex98")
     for _ in range(6):
         kit.insert_top(nb, "os.kill(os.getpid(), 9)")
@@ -97,9 +100,9 @@ def _replay_stall():
 ATTACKS = kit.selected({  # name: (builder, points each part must get)
     "honest_full": (lambda: kit.solution("ex98"), FULL),
     "kill_parent": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",
-                                         KILL_PARENT), (3, 0, 1)),
+                                         KILL_PARENT), KILLED),
     "kill_all": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",
-                                      VICTIMS + KILL_ALL), (3, 0, 1)),
+                                      VICTIMS + KILL_ALL), KILLED),
     "honest_blank": (lambda: kit.blank("ex98"), BLANK),
     "stubborn_loop_cell": (lambda: kit.insert_top(kit.solution("ex98"), STUBBORN_LOOP), FULL),
     "stubborn_loop_part": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",

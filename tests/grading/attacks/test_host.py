@@ -133,7 +133,7 @@ def _read(path, find="", size=400):
 
 EXFIL_FILES = {
     PARTS[0]: ("def linear_backward(X, W, dout):\n    raise RuntimeError("
-               "_read(SOURCE_NB, '### BEGIN SOLUTION', 200) + _read(SPEC, '', 200))"),
+               "_read(SOURCE_NB, '### BEGIN ' + 'SOLUTION', 200) + _read(SPEC, '', 200))"),
     PARTS[1]: ("def relu_backward(x, dout):\n    raise RuntimeError(_read(CANARY) + "
                "' '.join(_read(p) for p in glob.glob(os.path.expanduser('~/tmp/*canary*')))"
                " + _read('/etc/shadow', '', 100))"),
@@ -145,6 +145,18 @@ def _exfil(parts: dict, top: str = ""):
     nb = kit.insert_top(kit.blank("ex98"), top)
     for pid, source in parts.items():
         kit.set_part(nb, pid, source)
+    return nb
+
+
+def _inflated(host):
+    """Metadata claiming 100 points per cell, check cells that say so, another kernel."""
+    nb = kit.solution("ex98")
+    for cell in nb.cells:
+        if "bplab" in cell.metadata:
+            cell.metadata["bplab"]["points"] = 100
+            if cell.metadata["bplab"].get("role") == "check":
+                cell.source = "print('100 / 100 points')"
+    nb.metadata["kernelspec"] = {"name": "bash", "language": "bash", "display_name": "Bash"}
     return nb
 
 
@@ -164,6 +176,7 @@ ATTACKS = kit.selected({  # name: (builder(host), points each part must get)
     "network": (lambda h: kit.insert_top(kit.solution("ex98"), NETWORK), FULL),
     "exfil_env": (lambda h: _exfil(EXFIL_ENV), BLANK),
     "exfil_files": (lambda h: _exfil(EXFIL_FILES, READ), BLANK),
+    "inflated_points": (_inflated, FULL),
     "victim": (_honest, FULL),  # graded last: after the saboteur has run
 })
 
@@ -237,6 +250,10 @@ def test_run_completes_with_every_row(attacked):
 def test_scores(attacked, name):
     run = attacked[0]
     assert run.scored(name, ATTACKS[name][1]), run.feedback(name)
+
+
+def test_points_come_from_the_spec(attacked):
+    assert {row["max_total"] for row in attacked[0].rows.values()} == {6}
 
 
 def test_nothing_outside_the_sandbox_changed(attacked):
