@@ -141,6 +141,35 @@ EXFIL_FILES = {
 }
 
 
+EXPLORER = """
+_FOUND = []
+def _explore():  # any copy of a solution anywhere the kernel can see (not a submission)
+    needle, found, end = b"### BEGIN " + b"SOLUTION", [], time.time() + 2
+    skip = {"proc", "sys", "dev", "usr", "site-packages", "dist-info", "old_root"}
+    for root in (os.path.expanduser("~"), "/work", "/srv", "/opt", "/var", "/mnt", "/home",
+                 "/tmp", "/"):
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in skip and not d.endswith("dist-info")]
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    if name.endswith((".ipynb", ".py")) and os.path.getsize(path) < 2**20:
+                        with open(path, "rb") as f:
+                            text = f.read()
+                        if needle in text and TOKEN.encode() not in text and path not in found:
+                            found.append(path)
+                except OSError:
+                    pass
+            if time.time() > end:
+                break
+    return f"found {len(found)}: {found[:3]}"
+
+def linear_backward(X, W, dout):
+    _FOUND[:] = _FOUND or [_explore()]
+    raise RuntimeError(_FOUND[0])
+"""
+
+
 def _exfil(parts: dict, top: str = ""):
     nb = kit.insert_top(kit.blank("ex98"), top)
     for pid, source in parts.items():
@@ -177,6 +206,7 @@ ATTACKS = kit.selected({  # name: (builder(host), points each part must get)
     "exfil_env": (lambda h: _exfil(EXFIL_ENV), BLANK),
     "exfil_files": (lambda h: _exfil(EXFIL_FILES, READ), BLANK),
     "inflated_points": (_inflated, FULL),
+    "explorer": (lambda h: kit.set_part(kit.solution("ex98"), PARTS[0], EXPLORER), (0, 2, 1)),
     "victim": (_honest, FULL),  # graded last: after the saboteur has run
 })
 
@@ -231,6 +261,10 @@ def attacked(tmp_path_factory):
     later = [kit.write(later_folder, n, b(host), "ex98")
              for n, (b, _) in ATTACKS.items() if n.startswith("honest")]
     host.watched = [*paths, kit.source_path("ex98").parent, kit.FIXTURES / "specs"]
+    copies = [kit.Path.home() / f"bplab-attack-{host.token}-copy.ipynb",  # an instructor's
+              kit.Path(f"/var/tmp/bplab-attack-{host.token}-copy.ipynb")]  # other copies
+    for copy in copies:
+        copy.write_bytes(kit.source_path("ex98").read_bytes())
     with host:
         run = kit.grade(paths, "ex98", grades, env=host.env)
         right_after = grades.read_bytes() if grades.is_file() else b""
@@ -238,6 +272,8 @@ def attacked(tmp_path_factory):
         after_wait = grades.read_bytes() if grades.is_file() else b""  # late rewrite is done
         yield run, later_run, host.changes(), (right_after, after_wait), listener.received, host
     listener.sock.close()
+    for copy in copies:
+        copy.unlink()
 
 
 def test_run_completes_with_every_row(attacked):
@@ -272,6 +308,11 @@ def test_a_later_grader_runs_nothing_planted(attacked):
     assert later.returncode == 0, later.stderr[-2000:]
     assert later.points("honest_full") == FULL and later.points("honest_blank") == BLANK
     assert not list(attacked[5].markers.iterdir())
+
+
+def test_no_copy_of_a_solution_is_visible(attacked):
+    """Nowhere the kernel can look (the repository, $HOME, /var/tmp...) holds a solution."""
+    assert "found 0:" in attacked[0].feedback("explorer"), attacked[0].feedback("explorer")
 
 
 def test_no_connection_reaches_the_host(attacked):
