@@ -384,6 +384,29 @@ def _mark_me():
 """
 
 
+VICTIMS = """
+def _victims():
+    # every process this kernel may kill: all it can see when it has its own PID
+    # namespace; without one (an unsandboxed grader), only the processes of this grading
+    # run (they carry MARK in their environment), never the rest of the machine
+    pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
+    try:
+        init = open("/proc/1/cmdline", "rb").read()
+    except OSError:
+        init = b""
+    if init != HOST_INIT and len(pids) < 64:
+        return pids
+    mine = []
+    for pid in pids:
+        try:
+            if MARK in open(f"/proc/{pid}/environ", "rb").read():
+                mine.append(pid)
+        except OSError:
+            pass
+    return mine
+"""
+
+
 # attack code shared by several submissions: find the answer key or the labels by any means
 STEAL = r'''
 import importlib, importlib.util, pickle, json
@@ -499,3 +522,10 @@ def selected(attacks: dict) -> dict:
         return attacks
     keep = {*names.split(","), "honest_full", "honest_blank", "victim"}
     return {name: value for name, value in attacks.items() if name in keep}
+
+
+def need(attacks: dict, *names: str) -> None:
+    """Skip a test about ``names`` when $BPLAB_ATTACKS left them out."""
+    missing = [n for n in names if n not in attacks]
+    if missing:
+        pytest.skip(f"not selected by BPLAB_ATTACKS: {missing}")

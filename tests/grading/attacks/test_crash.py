@@ -21,28 +21,6 @@ TIMEOUT, BUDGET, SLACK = 2, 20, 6  # seconds: per cell, per submission, for tear
 # a learner who kills the notebook's own runner may lose the whole submission, never gain
 KILLED = {(3, 0, 1), (0, 0, 0)}
 
-VICTIMS = """
-def _victims():
-    # every process this kernel may kill: all it can see when it has its own PID
-    # namespace; without one (an unsandboxed grader), only the processes of this grading
-    # run (they carry MARK in their environment), never the rest of the machine
-    pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()]
-    try:
-        init = open("/proc/1/cmdline", "rb").read()
-    except OSError:
-        init = b""
-    if init != HOST_INIT and len(pids) < 64:
-        return pids
-    mine = []
-    for pid in pids:
-        try:
-            if MARK in open(f"/proc/{pid}/environ", "rb").read():
-                mine.append(pid)
-        except OSError:
-            pass
-    return mine
-"""
-
 KILL_PARENT = ("import signal\n\ndef relu_backward(x, dout):\n"
                "    os.kill(os.getppid(), signal.SIGKILL)\n    return dout * (x > 0)")
 KILL_ALL = ("import signal\n\ndef relu_backward(x, dout):\n"
@@ -102,7 +80,7 @@ ATTACKS = kit.selected({  # name: (builder, points each part must get)
     "kill_parent": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",
                                          KILL_PARENT), KILLED),
     "kill_all": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",
-                                      VICTIMS + KILL_ALL), KILLED),
+                                      kit.VICTIMS + KILL_ALL), KILLED),
     "honest_blank": (lambda: kit.blank("ex98"), BLANK),
     "stubborn_loop_cell": (lambda: kit.insert_top(kit.solution("ex98"), STUBBORN_LOOP), FULL),
     "stubborn_loop_part": (lambda: kit.set_part(kit.solution("ex98"), "ex98.relu_backward",

@@ -312,6 +312,7 @@ def test_a_later_grader_runs_nothing_planted(attacked):
 
 def test_no_copy_of_a_solution_is_visible(attacked):
     """Nowhere the kernel can look (the repository, $HOME, /var/tmp...) holds a solution."""
+    kit.need(ATTACKS, "explorer")
     assert "found 0:" in attacked[0].feedback("explorer"), attacked[0].feedback("explorer")
 
 

@@ -100,6 +100,34 @@ while time.time() < end:  # the kernel's own stdout and stderr, not cell output
     os.write(2, block)
 """
 
+CHANNEL_FLOOD = """
+import stat
+def _flood():  # garbage into every pipe of every process it may touch (the runner's channel)
+    end, junk = time.time() + 4, b'{"part": 0, "answers": ' + b"[" * 5000 + b"\\n" + b"x" * 2**16
+    targets = []
+    for pid in _victims():
+        for fd in os.listdir(f"/proc/{pid}/fd") if os.path.isdir(f"/proc/{pid}/fd") else []:
+            try:
+                if stat.S_ISFIFO(os.stat(f"/proc/{pid}/fd/{fd}").st_mode):
+                    targets.append(os.open(f"/proc/{pid}/fd/{fd}", os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+    sent = 0
+    while targets and time.time() < end and sent < 200 * 2**20:
+        for t in targets:
+            try:
+                sent += os.write(t, junk)
+            except OSError:
+                pass
+if os.fork() == 0:
+    _mark_me()
+    try:
+        _flood()
+    finally:
+        os._exit(0)
+time.sleep(4)
+"""
+
 ANSWER_BOMB = """
 def linear_backward(X, W, dout):  # a million tiny JSON nodes
     return [[i] * 100 for i in range(10000)]
@@ -115,6 +143,8 @@ ATTACKS = kit.selected({
                                        FORK_BOMB), (3, 0, 1)),
     "honest_blank": (lambda: kit.blank("ex98"), BLANK),
     "fd_flood": (lambda: kit.insert_top(kit.solution("ex98"), FD_FLOOD), FULL),
+    "channel_flood": (lambda: kit.insert_top(kit.solution("ex98"), kit.VICTIMS + CHANNEL_FLOOD),
+                      {FULL, BLANK}),  # its own answers kept, or its submission lost
     "answer_bomb": (lambda: kit.set_part(kit.solution("ex98"), "ex98.linear_backward",
                                          ANSWER_BOMB), (0, 2, 1)),
     "victim": (lambda: kit.solution("ex98"), FULL),
@@ -137,6 +167,7 @@ def limited(tmp_path_factory):
 
 def _reported(run, name: str, what: str) -> int:
     """The number the attack put in its feedback after ``what`` ("held", "forked")."""
+    kit.need(ATTACKS, name)
     found = re.search(rf"{what} (\d+)", run.feedback(name))
     assert found, f"{name} did not report how far it got: {run.feedback(name)}"
     return int(found.group(1))
@@ -165,6 +196,7 @@ def test_memory_and_writable_places_are_limited(limited, name, what):
 
 def test_process_count_is_limited(limited):
     run = limited[0]
+    kit.need(ATTACKS, "fork_bomb")
     assert _reported(run, "fork_bomb", "forked") < MAX_PROCESSES
     assert "fork failed" in run.feedback("fork_bomb")
 
