@@ -101,11 +101,13 @@ def student_of(path: str | Path) -> str:
 def read_submission(path: Path) -> tuple[object | None, str]:
     """(notebook, "") or (None, why it was refused): never follows a link, never blocks on
     a FIFO or device, never reads more than MAX_SUBMISSION_BYTES."""
+    if os.path.realpath(path) != os.path.abspath(path):  # a link anywhere in the path
+        return None, ("submission refused: its path goes through a symbolic link (an "
+                      "unpacked archive can hold one); hand in the notebook file itself")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as err:
-        why = "it is a symbolic link" if os.path.islink(path) else err.strerror
-        return None, f"submission refused: {why} (hand in the notebook file itself)"
+        return None, f"submission refused: {err.strerror} (hand in the notebook file itself)"
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -231,7 +233,8 @@ class Settings:
         return self.budget if self.budget is not None else 10 * self.timeout
 
 
-def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot: int):
+def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot: int,
+                   left: float):
     """(cell statuses, {part index: line}, StreamEnd) from running the notebook."""
     end, cells, lines = StreamEnd(), [], {}
     with tempfile.TemporaryDirectory(prefix="bplab-inbox-") as tmp:
@@ -244,7 +247,7 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
             command, env, cwd = bwrap_command(inbox, student_side, uid, settings.limits), None, None
         else:
             (command, env), cwd = unsandboxed(inbox, student_side, work), str(work)
-        for line in stream_lines(command, settings.wall_clock, settings.limits, end, env, cwd):
+        for line in stream_lines(command, left, settings.limits, end, env, cwd):
             if isinstance(line.get("cells"), list):
                 cells = line["cells"]
             elif isinstance(line.get("part"), int) and 0 <= line["part"] < len(plan.parts):
@@ -305,7 +308,8 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
         grade.note = problem
         return grade
     plan = _Plan.draw(parts)
-    cells, lines, end = _run_sandboxed(nb, plan, student_side, settings, slot)
+    left = settings.wall_clock - (time.monotonic() - start)  # one budget, reading included
+    cells, lines, end = _run_sandboxed(nb, plan, student_side, settings, slot, left)
     graded = graded_notebook(nb)
     for i, part in enumerate(parts):
         if i in lines:

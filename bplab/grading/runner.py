@@ -30,7 +30,7 @@ from jupyter_client import KernelManager
 __all__ = ["OUTPUT_CAP", "CellRun", "KernelSession", "harness", "main"]
 
 OUTPUT_CAP = 20_000  # characters of output a cell may print before the rest is counted as dropped
-PROBE_TIMEOUT = 5.0
+PROBE_TIMEOUT = 2.0   # after an interrupt: a kernel that does not answer by then is killed
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "update_display_data")
 
 
