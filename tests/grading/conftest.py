@@ -4,12 +4,9 @@ BPLAB_SPEC_PATH, and a private BPLAB_HOME so checks never touch the real progres
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCE = FIXTURES / "solutions"
+from grading_paths import FIXTURES, needs_sandbox
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,19 +21,6 @@ def grading_env(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-
-
-def needs_sandbox():
-    """Skip (with the reason) when bubblewrap is missing, except where the sandbox is
-    required (BPLAB_REQUIRE_SANDBOX=1, set by .ci/run): there, fail."""
-    import shutil
-
-    if shutil.which("bwrap") is None:
-        if os.environ.get("BPLAB_REQUIRE_SANDBOX") == "1":
-            pytest.fail("bubblewrap (bwrap) is required here but not installed: "
-                        "apt-get install bubblewrap")
-        pytest.skip("bubblewrap is not installed (apt-get install bubblewrap); "
-                    "the sandboxed grader cannot run")
 
 
 @pytest.fixture

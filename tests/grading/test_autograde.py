@@ -13,7 +13,7 @@ import sys
 import nbformat
 import pytest
 from adversarial import BUILDERS, EXPECTED, build
-from conftest import SOURCE, needs_sandbox
+from grading_paths import SOURCE, needs_sandbox
 
 from bplab.grading.autograde import grade_many, student_of
 from bplab.grading.notebooks import generate_notebook

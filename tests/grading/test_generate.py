@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import SOURCE
+from grading_paths import SOURCE
 
 from bplab.grading.notebooks import NotebookError, bplab_meta, generate, generate_notebook
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import needs_sandbox
+from grading_paths import needs_sandbox
 
 from bplab.grading.autograde import grade_many
 
