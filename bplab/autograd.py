@@ -50,20 +50,6 @@ from .layers import sigmoid as stable_sigmoid
 
 __all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
 
-# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
-# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
-LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
-    "+": ("1", "1"),
-    "*": ("other", "self"),
-    "**": ("k * self**(k-1)",),
-    "exp": ("out",),
-    "log": ("1 / self",),
-    "tanh": ("1 - out**2",),
-    "sigmoid": ("out * (1 - out)",),
-    "relu": ("1 if self > 0 else 0",),
-}
-
-
 def _as_value(x: Value | float) -> Value:
     """Wrap a plain number as a constant ``Value``; pass a ``Value`` through."""
     if type(x) is Value:  # the common case first: exact type checks are the cheapest
@@ -430,3 +416,17 @@ class Value:
 
 def _no_backward(out: Value) -> None:
     """Leaves have no inputs to pass a gradient to."""
+
+
+# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
+# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
+LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
+    "+": ("1", "1"),
+    "*": ("other", "self"),
+    "**": ("k * self**(k-1)",),
+    "exp": ("out",),
+    "log": ("1 / self",),
+    "tanh": ("1 - out**2",),
+    "sigmoid": ("out * (1 - out)",),
+    "relu": ("1 if self > 0 else 0",),
+}
