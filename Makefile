@@ -18,8 +18,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# JupyterLab refuses to start as root ("Running as root is not recommended") unless given
+# --allow-root; containers, Binder builds and many cloud notebooks run as root.
+# LAB_ARGS passes more options, e.g. make lab LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)  ## set up, then open the course in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks/00_welcome.ipynb
+	@if [ "$$(id -u)" = 0 ]; then echo "make lab: you are root (a container or Binder?);" \
+		"JupyterLab refuses root without --allow-root, so it is passed."; fi
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_welcome.ipynb
 
 test: $(STAMP)  ## set up, then run every test layer
 	rm -rf $(TEST_HOME)

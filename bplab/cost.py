@@ -1,4 +1,5 @@
-"""What a gradient costs: finite differences against backpropagation (lesson 09).
+"""What a gradient costs: finite differences against backpropagation (lesson 09); reverse
+against forward mode, and memory against checkpointing (lesson 10).
 
 Letters: N batch, D inputs, H hidden units, C classes, P parameters.
 
@@ -26,12 +27,33 @@ from .losses import get_loss
 from .nn import MLP
 
 __all__ = [
+    "CheckpointCost",
     "GradientCost",
+    "JacobianCost",
+    "PassCost",
     "backprop_gradients",
     "best_time",
     "fd_gradients",
+    "limit_blas_threads",
+    "measure_checkpointing",
     "measure_gradient_cost",
+    "measure_jacobian_cost",
+    "measure_pass_cost",
 ]
+
+
+def limit_blas_threads(threads: int = 1):
+    """Limit numpy's (and scikit-learn's) BLAS to ``threads`` threads, for steady timings.
+
+    On a shared or busy machine, threads of a multi-threaded BLAS wait for cores, and
+    timings of small matrix products vary several-fold. Returns the limiter; its
+    ``restore_original_limits()`` undoes it, and it also works as a context manager.
+    """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"limit_blas_threads: threads must be an int >= 1, got {threads!r}")
+    return threadpool_limits(limits=int(threads))
 
 
 def fd_gradients(model, X: np.ndarray, y: np.ndarray, loss: str = "cross_entropy",
@@ -147,4 +169,165 @@ def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_clas
         for H in hidden_sizes:
             net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
             rows.append(_measure_one(net, int(H), X, y, repeats))
+    return rows
+
+
+@dataclass
+class PassCost:
+    """One row of ``measure_pass_cost``: a network size, one forward pass, one gradient."""
+
+    width: int
+    n_params: int
+    forward_seconds: float
+    backprop_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """A backprop gradient (forward + loss + backward) in forward passes."""
+        return self.backprop_seconds / self.forward_seconds
+
+
+def measure_pass_cost(widths: Sequence[int], n_inputs: int = 64, n_classes: int = 10,
+                      hidden_layers: int = 2, batch_size: int = 64, repeats: int = 3, rng=0,
+                      threads: int | None = 1) -> list[PassCost]:
+    """Time one forward pass and one backprop gradient on MLPs of growing width.
+
+    The networks are [n_inputs, W, ..., W, n_classes] with ``hidden_layers`` hidden layers
+    of width W, so P grows like W**2. Once W is a few hundred, the matrix products outweigh
+    Python's fixed cost per call and both times grow like P; their ratio stays near 3
+    (the backward pass does two matrix products per layer to the forward's one).
+
+    Parameters
+    ----------
+    widths : sequence of int, the widths W to try
+    n_inputs, n_classes, hidden_layers, batch_size : int
+    repeats : int, timings of each (the fastest is kept)
+    rng : int or Generator; the data and the weights
+    threads : int or None, default 1; BLAS threads while timing (None: leave as is)
+
+    Returns
+    -------
+    list of PassCost, one per W, in the order given
+    """
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    gen = as_rng(rng)
+    X = gen.standard_normal((batch_size, n_inputs))
+    y = gen.integers(0, n_classes, batch_size)
+    rows = []
+    with threadpool_limits(limits=threads):
+        for W in widths:
+            sizes = [n_inputs] + [int(W)] * hidden_layers + [n_classes]
+            net = MLP(sizes, activation="relu", init="he", rng=gen)
+            rows.append(_time_passes(net, int(W), X, y, repeats))
+    return rows
+
+
+def _time_passes(net, width: int, X, y, repeats: int) -> PassCost:
+    forward = best_time(lambda: net.forward(X), repeats)
+    backprop = best_time(lambda: backprop_gradients(net, X, y), repeats)
+    return PassCost(width=width, n_params=int(net.num_params()),
+                    forward_seconds=forward, backprop_seconds=backprop)
+
+
+@dataclass
+class JacobianCost:
+    """One row of ``measure_jacobian_cost``: a network R^D -> R^C and its Jacobian's cost."""
+
+    n_inputs: int
+    n_outputs: int
+    reverse_passes: int
+    forward_passes: int
+    reverse_seconds: float
+    forward_seconds: float
+    rel_error: float
+
+
+def measure_jacobian_cost(shapes: Sequence[tuple[int, int]], hidden: int = 64, repeats: int = 3,
+                          rng=0, threads: int | None = 1) -> list[JacobianCost]:
+    """Time the Jacobian (C, D) of MLPs [D, hidden, hidden, C] at one input, both modes.
+
+    Reverse mode takes C backward passes, forward mode D forward-mode passes (see
+    ``bplab.jacobian``). Each row also checks that the two Jacobians agree.
+
+    Parameters
+    ----------
+    shapes : sequence of (D, C) pairs
+    hidden : int, the width of the two hidden layers
+    repeats : int, timings of each mode (the fastest is kept)
+    rng : int or Generator; the inputs and the weights
+    threads : int or None, default 1; BLAS threads while timing
+
+    Returns
+    -------
+    list of JacobianCost, one per (D, C)
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .jacobian import jacobian_forward, jacobian_reverse
+
+    gen, rows, out = as_rng(rng), [], {}
+    with threadpool_limits(limits=threads):
+        for D, C in shapes:
+            net = MLP([int(D), hidden, hidden, int(C)], activation="tanh", init="xavier", rng=gen)
+            x = gen.standard_normal(int(D))
+            rev = best_time(lambda: out.update(rev=jacobian_reverse(net, x)), repeats)  # noqa: B023
+            fwd = best_time(lambda: out.update(fwd=jacobian_forward(net, x)), repeats)  # noqa: B023
+            (J_rev, n_rev), (J_fwd, n_fwd) = out["rev"], out["fwd"]
+            rows.append(JacobianCost(int(D), int(C), n_rev, n_fwd, rev, fwd, rel_error(J_rev, J_fwd)))
+    return rows
+
+
+@dataclass
+class CheckpointCost:
+    """``measure_checkpointing``'s result for one network, plain or checkpointed."""
+
+    segments: int
+    stored_bytes: int
+    peak_bytes: int
+    layer_forwards: int
+    seconds: float
+
+
+def measure_checkpointing(depth: int = 16, width: int = 256, batch_size: int = 256,
+                          segments: Sequence[int] = (1, 4, 16), repeats: int = 3, rng=0,
+                          threads: int | None = 1) -> list[CheckpointCost]:
+    """Memory and compute of one gradient of a deep tanh MLP, plain and checkpointed.
+
+    The hidden part, ``depth`` Linear+Tanh layers of ``width``, is cut into k equal segments,
+    each a ``bp.blocks.Checkpoint`` (k = 1 with no Checkpoint at all is the plain network:
+    pass 0). ``stored_bytes``: what the network holds between forward and backward;
+    ``peak_bytes``: that plus the largest segment's recomputed caches; ``layer_forwards``:
+    layer forward calls per gradient; ``seconds``: the fastest forward + backward.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from .blocks import Checkpoint, Stack, stored_bytes
+    from .layers import Linear, Tanh
+
+    gen = as_rng(rng)
+    X = gen.standard_normal((batch_size, width))
+    dout = gen.standard_normal((batch_size, width))
+    hidden = [layer for _ in range(depth)
+              for layer in (Linear(width, width, init="xavier", rng=gen), Tanh())]
+    rows = []
+    with threadpool_limits(limits=threads):
+        for k in segments:
+            if k == 0:
+                net = Stack(*hidden)
+            else:
+                if depth % k:
+                    raise ValueError(f"measure_checkpointing: depth {depth} does not split into "
+                                     f"{k} equal segments")
+                size = 2 * depth // k
+                net = Stack(*[Checkpoint(*hidden[i:i + size]) for i in range(0, 2 * depth, size)])
+            seconds = best_time(lambda: (net.forward(X), net.backward(dout)), repeats)  # noqa: B023
+            net.forward(X)
+            stored = stored_bytes(net)
+            blocks = [b for b in net.layers if isinstance(b, Checkpoint)]
+            peak = stored + max((b.peak_bytes for b in blocks), default=0)
+            extra = sum(b.recomputed for b in blocks) // (repeats or 1)
+            rows.append(CheckpointCost(k, stored, peak, len(hidden) + extra, seconds))
+            for layer in hidden:
+                layer.cache = None
     return rows

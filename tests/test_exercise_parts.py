@@ -4,16 +4,15 @@ cases for several seeds, and known wrong answers fail with the right feedback.""
 from __future__ import annotations
 
 import importlib
-import pickle
 
 import numpy as np
 import pytest
 
-from bplab.grading.judge import PUBLIC_SEED, call_cases, judge, make_cases
-from bplab.grading.registry import load_parts
-from bplab.grading.wire import dumps
+from bplab.grading.judge import Close, call_cases, expectations, judge
+from bplab.grading.spec import PUBLIC_SEED, load_parts, make_cases
+from bplab.grading.wire import dumps, loads
 
-EXERCISES = [f"ex{n:02d}" for n in range(1, 10)]
+EXERCISES = [f"ex{n:02d}" for n in range(1, 12)]
 PARTS = [part for ex in EXERCISES for part in load_parts(ex)]
 SEEDS = (PUBLIC_SEED, 1, 123456789)
 
@@ -24,7 +23,8 @@ def _module(part):
 
 def _verdict(part, obj, seed):
     cases = make_cases(part, seed)
-    return judge(part, cases, call_cases(obj, part.kind, cases), len(cases))
+    return judge(part.id, part.kind, part.compare or Close(), cases,
+                 call_cases(obj, part.kind, cases), expectations(part, cases), len(cases))
 
 
 def _wrong_answers() -> dict:
@@ -69,7 +69,7 @@ WRONG = _wrong_answers()
 
 
 def test_there_are_enough_graded_parts():
-    assert len(PARTS) >= 30
+    assert len(PARTS) >= 65
     assert len({p.id for p in PARTS}) == len(PARTS)
     for ex in EXERCISES:
         names = [p.name for p in load_parts(ex)]
@@ -111,11 +111,11 @@ def test_a_typical_wrong_answer_fails(part):
 
 
 @pytest.mark.parametrize("part", [p for p in PARTS if p.kind == "function"], ids=lambda p: p.id)
-def test_cases_pickle(part):
-    """The autograder ships cases to the learner's kernel as a pickle."""
+def test_cases_cross_into_the_sandbox_as_data(part):
+    """The grader sends call arguments to the sandbox as wire data (never a pickle)."""
     cases = make_cases(part, PUBLIC_SEED)
-    again = pickle.loads(pickle.dumps(cases))
-    assert dumps([(c.args, c.kwargs) for c in again]) == dumps([(c.args, c.kwargs) for c in cases])
+    text = dumps([(c.args, c.kwargs) for c in cases])
+    assert dumps(loads(text)) == text
 
 
 def test_linear_backward_transpose_is_named():
@@ -142,9 +142,129 @@ def test_quiz_questions_are_well_formed():
 def test_digits_held_out_rows_are_not_in_the_development_set():
     from bplab.grading.exercises import ex08
     X_dev, _ = ex08.load_development_set()
-    (case,) = make_cases(next(p for p in PARTS if p.id == "ex08.predict"), PUBLIC_SEED)
+    (case,) = make_cases(next(p for p in PARTS if p.id == "ex08.predict"), 12345)
     X_held = case.args[0]
     assert len(X_dev) + len(X_held) == 1797
     dev_rows = {row.tobytes() for row in X_dev}
     # the digits set has a few duplicate images; almost no held-out row may be a dev row
     assert sum(row.tobytes() in dev_rows for row in X_held) <= 5
+
+
+def test_digits_public_check_sees_validation_data_only():
+    """bp.check must not report held-out accuracy (that would tune on the test set)."""
+    import bplab as bp
+    from bplab.grading.exercises import ex08
+    part = next(p for p in PARTS if p.id == "ex08.predict")
+    (case,) = make_cases(part, PUBLIC_SEED)
+    dev_rows = {row.tobytes() for row in bp.data.load_digits_development()[0]}
+    assert all(row.tobytes() in dev_rows for row in case.args[0])
+    verdict = _verdict(part, ex08._trained_predict, PUBLIC_SEED)
+    assert "validation digits" in verdict.message and "held-out digits" not in verdict.message
+
+
+def test_failure_messages_hold_no_formula():
+    """Formulas live in the notebooks' staged hints; a bug's message only names the bug."""
+    for ex in EXERCISES:
+        for bugs in getattr(importlib.import_module(f"bplab.grading.exercises.{ex}"),
+                            "BUGS", {}).values():
+            for bug in bugs:
+                assert bug.key, f"{ex}: bug {bug.message!r} has no key"
+                assert not any(s in bug.message for s in (" = ", "**", "sum(", ".T @")), (
+                    f"{ex}: {bug.message!r} hands over a formula")
+
+
+def _num_grad(f, x):
+    from bplab.gradcheck import numerical_gradient
+    return numerical_gradient(f, np.array(x, dtype=float))
+
+
+def test_ex10_references_agree_with_numerical_gradients():
+    """Backprop by hand is checked against central differences: so is its reference."""
+    from bplab.gradcheck import rel_error
+    from bplab.grading.exercises import ex10
+    rng = np.random.default_rng(0)
+    S, d = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    y = rng.integers(0, 5, 4)
+    s0 = S[0].copy()
+    J = np.stack([_num_grad(lambda s, i=i: ex10.softmax(s)[i], s0) for i in range(5)])
+    assert rel_error(J, ex10.softmax_jacobian(ex10.softmax(s0))) < 1e-8
+    assert rel_error(_num_grad(lambda s: np.sum(ex10.softmax(s) * d), S),
+                     ex10.softmax_backward(d, ex10.softmax(S))) < 1e-8
+
+    def ce(s):
+        return -np.mean(np.log(ex10.softmax(s)[np.arange(4), y]))
+    assert rel_error(_num_grad(ce, S), ex10.softmax_ce_backward(S, y)) < 1e-8
+    g, b = rng.normal(size=5) + 1, rng.normal(size=5)
+    assert rel_error(_num_grad(lambda x: np.sum(ex10.layernorm_forward(x, g, b) * d), S),
+                     ex10.layernorm_backward(d, S, g)) < 1e-8
+    dg, db = ex10.layernorm_param_grads(d, S)
+    assert rel_error(_num_grad(lambda g_: np.sum(ex10.layernorm_forward(S, g_, b) * d), g),
+                     dg) < 1e-8
+    assert rel_error(_num_grad(lambda b_: np.sum(ex10.layernorm_forward(S, g, b_) * d), b),
+                     db) < 1e-8
+    mask = (rng.random((4, 5)) > 0.3).astype(float)
+    assert rel_error(_num_grad(lambda x: np.sum(ex10.dropout_forward(x, mask, 0.3) * d), S),
+                     ex10.dropout_backward(d, mask, 0.3)) < 1e-8
+    W = rng.normal(size=(5, 3))
+    assert rel_error(_num_grad(lambda w: ex10.l2_penalty([w], 0.1)[0], W),
+                     ex10.l2_penalty([W], 0.1)[1][0]) < 1e-8
+    bias, y3 = rng.normal(size=3), rng.integers(0, 3, 4)
+
+    def loss(w, c):
+        return (-np.mean(np.log(ex10.softmax(S @ w + c)[np.arange(4), y3]))
+                + 0.1 * np.sum(w ** 2))
+    grads = ex10.regularized_grads(S, y3, W, bias, 0.1)
+    assert rel_error(_num_grad(lambda w: loss(w, bias), W), grads["W"]) < 1e-8
+    assert rel_error(_num_grad(lambda c: loss(W, c), bias), grads["b"]) < 1e-8
+
+
+def test_ex11_fixes_pass_the_gradient_check_the_broken_versions_fail():
+    from bplab.gradcheck import rel_error
+    from bplab.grading.exercises import ex11
+    rng = np.random.default_rng(1)
+    X, W, b = rng.normal(size=(5, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
+    Y = rng.normal(size=(5, 3))
+    for fn, ok in ((ex11.linear_mse_grads, True), (ex11.BROKEN["linear_mse_grads"][0], False)):
+        num = _num_grad(lambda w: ex11.mse_grad(X @ w + b, Y)[0], W)
+        assert (rel_error(fn(X, Y, W, b)["W"], num) < 1e-8) is ok
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_part_has_two_or_three_staged_hints(exercise):
+    """Hints unfold one at a time: nested <details>, right before the part's solution cell."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    (path,) = (Path(__file__).parents[1] / "solutions").glob(f"{exercise}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    for part in load_parts(exercise):
+        index = next(i for i, c in enumerate(cells)
+                     if c.metadata.get("bplab", {}) == {"part": part.id, "role": "solution"})
+        hints = cells[index - 1]
+        assert hints.cell_type == "markdown", f"{part.id}: no hints cell before the solution"
+        summaries = re.findall(r"<summary>Hint (\d)</summary>", hints.source)
+        assert summaries in (["1", "2"], ["1", "2", "3"]), f"{part.id}: hints {summaries}"
+        assert hints.source.count("<details>") == hints.source.count("</details>")
+        # nested: every hint opens before any closes, so hint k+1 shows only inside hint k
+        assert hints.source.rindex("<details>") < hints.source.index("</details>")
+
+
+def test_ex11_notebook_shows_the_spec_s_broken_functions(capsys):
+    """The broken code the learner reads is the code the spec recognises as unchanged."""
+    from pathlib import Path
+
+    import nbformat
+
+    from bplab.grading.exercises import ex11
+    path = Path(__file__).parents[1] / "solutions" / "ex11_spot_the_bug.ipynb"
+    namespace: dict = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and cell.metadata.get("bplab", {}).get("role") != "check":
+            exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102
+    for part in load_parts("ex11"):
+        broken, _ = ex11.BROKEN[part.name]
+        for case in make_cases(part, PUBLIC_SEED):
+            shown = namespace[f"broken_{part.name}"](*case.args)
+            ok, message, _ = Close()(shown, broken(*case.args), case)
+            assert ok, f"{part.id}: the notebook's broken_{part.name} differs: {message}"

@@ -1,41 +1,60 @@
-"""The autograder: grade submitted notebooks against the source in solutions/.
+"""The autograder: grade submitted notebooks, each in its own sandbox.
 
-For each submission (never modified): rebuild the notebook from the learner's cells and
-the source's check cells, run it in a fresh kernel in a temporary folder, then for each
-part call the learner's object on public and hidden cases (hidden ones drawn with a secret
-seed) inside the kernel, bring the answers back as data, and judge them here, in the
-grader's process. A timeout, crash, ``sys.exit`` or exception costs only the part it
-happens in; a kernel that dies is restarted and the notebook replayed without the cell
-that killed it.
+The path a submission takes (one result type per stage):
+
+1. ``read_submission``: the file, opened without following links, a regular file under
+   the size cap, parsed as a notebook -> ``nbformat`` notebook, or an error row.
+2. ``exercise``: pinned by ``--exercise`` (a notebook whose metadata names another
+   exercise is an error row), else from the metadata and the file name, which must agree.
+3. ``_Plan``: for each part of the key, the public cases and fresh hidden ones (secret
+   seed), drawn here. Only their *arguments* go into the inbox, with the learner's code
+   cells (``notebooks.graded_notebook``): never an expected value, a label or the key.
+4. ``sandbox.stream_lines``: the runner executes the notebook and calls the learner's code
+   inside bubblewrap, within one wall-clock budget that includes kernel restarts; its
+   output is read as capped lines of data.
+5. ``judge.judge``: each part's outcomes against the key's expectations, computed here
+   -> ``PartGrade`` (points, ``Status``, feedback cleaned of control characters, bug key).
+6. ``SubmissionGrade`` rows, written to ``--out`` as each submission finishes.
+
+A submission that dies, kills, hangs, floods or bloats costs only its own grade.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
+import json
 import os
-import pickle
 import re
+import stat
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from .harness import harness_source
-from .judge import PUBLIC_SEED, hidden_seed, judge, make_cases
-from .kernel import CellRun, KernelSession
-from .markers import bplab_meta, part_cells
-from .rebuild import exercise_from, rebuild, solution_cell_of
-from .registry import load_parts
-from .spec import Part
-from .wire import WireError, loads
+from .feedback import clean
+from .judge import Close, expectations, judge
+from .notebooks import exercise_from, graded_notebook, part_cells, solution_cell_of
+from .sandbox import (
+    BWRAP_MISSING,
+    Limits,
+    StreamEnd,
+    bwrap_command,
+    bwrap_path,
+    stream_lines,
+    unsandboxed,
+)
+from .spec import PUBLIC_SEED, Part, Status, hidden_seed, load_parts, make_cases
+from .wire import dumps
 
-__all__ = ["PartGrade", "SubmissionGrade", "grade_many", "grade_submission", "student_of"]
+__all__ = ["MAX_SUBMISSION_BYTES", "PartGrade", "SubmissionGrade", "check_sources",
+           "grade_many", "grade_submission", "student_of"]
 
-MAX_KERNEL_STARTS = 6
-MAX_ANSWER_BYTES = 64 * 2**20
+MAX_SUBMISSION_BYTES = 20 * 2**20
+UID_BASE = 200_000  # sandbox uid: UID_BASE + 64 * grader pid + slot, unique on the machine,
+                    # so process limits are per sandbox, even with two grading runs at once
 
 
 @dataclass
@@ -45,13 +64,14 @@ class PartGrade:
     part_id: str
     points: int
     max_points: int
-    status: str
+    status: Status
     feedback: str
+    bug: str = ""
 
 
 @dataclass
 class SubmissionGrade:
-    """One submission's grades; ``note`` says what else happened (truncated output, ...)."""
+    """One submission's grades; ``note`` says what else happened (restarts, budget...)."""
 
     student: str
     path: str
@@ -62,12 +82,10 @@ class SubmissionGrade:
 
     @property
     def total(self) -> int:
-        """Points earned."""
         return sum(p.points for p in self.parts)
 
     @property
     def max_total(self) -> int:
-        """Points available."""
         return sum(p.max_points for p in self.parts)
 
 
@@ -76,195 +94,285 @@ def student_of(path: str | Path) -> str:
     exercise's own name (``alice/ex05_mlp_layers.ipynb`` -> ``alice``)."""
     path = Path(path)
     if re.match(r"^ex\d\d(_|$)", path.stem) and path.parent.name not in ("", "."):
-        return path.parent.name
-    return path.stem
+        return clean(path.parent.name, 100)
+    return clean(path.stem, 100)
 
 
-def find_source(source: str | Path, exercise: str) -> Path:
-    """The source notebook ``source/exNN_*.ipynb`` of ``exercise``."""
-    found = sorted(Path(source).glob(f"{exercise}_*.ipynb"))
-    if len(found) != 1:
-        raise ValueError(f"expected one {exercise}_*.ipynb in {str(source)!r}, "
-                         f"found {[p.name for p in found]}")
-    return found[0]
-
-
-def _zero(parts: list[Part], status: str, feedback: str) -> list[PartGrade]:
-    return [PartGrade(p.id, 0, p.points, status, feedback) for p in parts]
-
-
-class _Run:
-    """Executes the graded notebook and the per-part harness in one kernel, with replay."""
-
-    def __init__(self, workdir: str, timeout: float):
-        env = dict(os.environ, BPLAB_HOME=os.path.join(workdir, "home"), MPLBACKEND="Agg")
-        self.session, self.timeout = KernelSession(workdir, env), timeout
-        self.ran: list[tuple[int, str]] = []  # cells that ran and may be replayed
-
-    def _restart(self) -> bool:
-        """Restart the kernel and replay the notebook so far; False when out of restarts."""
-        while self.session.starts < MAX_KERNEL_STARTS:
-            self.session.start()
-            for key, src in list(self.ran):
-                if self.session.run(src, self.timeout).status in ("died", "timeout") \
-                        and not self.session.alive:
-                    self.ran.remove((key, src))
-                    break
-            else:
-                return True
-        return False
-
-    def step(self, key: int | None, source: str) -> CellRun:
-        """Run one cell (key = its index) or one harness call (key None)."""
-        if not self.session.alive and not self._restart():
-            return CellRun("skipped")
-        result = self.session.run(source, self.timeout)
-        if key is not None and self.session.alive:
-            self.ran.append((key, source))
-        return result
-
-    def close(self) -> None:
-        self.session.close()
-
-
-def _run_notebook(run: _Run, nb, budget: float) -> dict[int, CellRun]:
-    """Run every code cell except check cells; {cell index: CellRun}."""
-    results, start = {}, time.monotonic()
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or bplab_meta(cell).get("role") == "check":
-            continue
-        if time.monotonic() - start > budget:
-            results[i] = CellRun("over budget")
-            continue
-        results[i] = run.step(i, cell.source)
-    return results
-
-
-def _not_defined(part: Part, cell_run: CellRun | None) -> tuple[str, str]:
-    """(status, feedback) when the learner's object does not exist after the run."""
-    if cell_run is not None and cell_run.ename == "NotImplementedError":
-        return "not implemented", "not implemented yet (it raises NotImplementedError)"
-    if cell_run is None:
-        return "missing", f"`{part.name}` is not defined: its cell is missing"
-    if cell_run.status == "over budget":
-        return "missing", (f"`{part.name}` was never run: the notebook used up its time "
-                           "budget (10 x --timeout) before reaching its cell")
-    why = f" (its cell raised {cell_run.ename}: {cell_run.evalue})" if cell_run.ename else ""
-    return "missing", f"`{part.name}` is not defined after running the notebook{why}"
-
-
-def _harness_failure(run_result: CellRun, timeout: float) -> str:
-    """Feedback when the harness call itself did not complete."""
-    return {
-        "timeout": f"timed out after {KernelSession.effective_timeout(timeout)} s "
-                   "(an infinite loop?)",
-        "died": "your code crashed the Python kernel",
-        "skipped": "not graded: the notebook crashed the kernel too many times",
-    }.get(run_result.status, f"the grader could not call your code "
-                             f"({run_result.ename}: {run_result.evalue})")
-
-
-def _grade_part(run: _Run, part: Part, workdir: str, sol_run: CellRun | None) -> PartGrade:
-    """Ship the cases to the kernel, call the learner's object, judge the answers here."""
-    cases = make_cases(part, PUBLIC_SEED)
-    n_public = len(cases)
-    if part.kind == "function":
-        cases += make_cases(part, hidden_seed())
-    token = os.urandom(8).hex()
-    cases_path = os.path.join(workdir, f"cases-{token}.pkl")
-    out_path = os.path.join(workdir, f"answers-{token}.json")
-    with open(cases_path, "wb") as f:
-        pickle.dump((part.name, part.kind, cases), f)
-    result = run.step(None, harness_source(cases_path, out_path))
-    os.remove(cases_path)
-    if result.status != "ok" or not os.path.isfile(out_path):
-        return PartGrade(part.id, 0, part.points, "error", _harness_failure(result, run.timeout))
+def read_submission(path: Path) -> tuple[object | None, str]:
+    """(notebook, "") or (None, why it was refused): never follows a link, never blocks on
+    a FIFO or device, never reads more than MAX_SUBMISSION_BYTES."""
     try:
-        if os.path.getsize(out_path) > MAX_ANSWER_BYTES:
-            raise WireError("the answers are too large")
-        with open(out_path) as f:
-            answers = loads(f.read())
-    except (WireError, RecursionError) as err:
-        reason = err if isinstance(err, WireError) else "nested too deeply"
-        return PartGrade(part.id, 0, part.points, "error", f"unreadable answers: {reason}")
-    if not isinstance(answers, dict) or "outcomes" not in answers:
-        status, feedback = _not_defined(part, sol_run)
-        return PartGrade(part.id, 0, part.points, status, feedback)
-    verdict = judge(part, cases, list(answers["outcomes"]), n_public)
-    points = part.points if verdict.passed else 0
-    return PartGrade(part.id, points, part.points, verdict.status, verdict.message)
-
-
-def _load(path: Path):
-    """The submission notebook, or (None, reason) when it cannot be read."""
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        why = "it is a symbolic link" if os.path.islink(path) else err.strerror
+        return None, f"submission refused: {why} (hand in the notebook file itself)"
     try:
-        return nbformat.read(path, as_version=4), ""
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "submission refused: not a regular file (hand in the notebook itself)"
+        if info.st_size > MAX_SUBMISSION_BYTES:
+            return None, (f"submission refused: {info.st_size / 2**20:.0f} MB, over the "
+                          f"{MAX_SUBMISSION_BYTES // 2**20} MB cap (clear the outputs)")
+        raw = os.read(fd, MAX_SUBMISSION_BYTES + 1)
+    finally:
+        os.close(fd)
+    try:
+        return nbformat.reads(raw.decode("utf-8"), as_version=4), ""
     except Exception as err:  # noqa: BLE001 - any unreadable file is the learner's problem
-        return None, f"could not read the notebook: {type(err).__name__}: {err}"[:300]
+        return None, clean(f"could not read the notebook: {type(err).__name__}: {err}", 300)
 
 
-def grade_submission(path: str | Path, source: str | Path = "solutions",
-                     timeout: float = 60.0) -> SubmissionGrade:
-    """Grade one submitted notebook (the file is only read, never written)."""
+def _exercise(nb, path: Path, pinned: str | None) -> tuple[str | None, str]:
+    """(exercise, "") or (None, why not): the pinned one, checked against the metadata."""
+    from_meta = exercise_from(nb, "")
+    if pinned:
+        if from_meta and from_meta != pinned:
+            return pinned, (f"this notebook is marked as {from_meta} in its metadata, but "
+                          f"{pinned} is being graded: hand in the {pinned} notebook")
+        return pinned, ""
+    from_name = exercise_from(None, path.name)
+    if from_meta and from_name and from_meta != from_name:
+        return None, (f"the file name says {from_name} but the metadata says {from_meta}: "
+                      "grade with --exercise to say which")
+    exercise = from_meta or from_name
+    return (exercise, "") if exercise else (None, "cannot tell which exercise this is")
+
+
+@dataclass
+class _Plan:
+    """The cases of every part for one submission; the hidden ones exist only here."""
+
+    parts: list
+    cases: list          # per part: list of Case (public first)
+    n_public: list
+
+    @classmethod
+    def draw(cls, parts: list[Part]) -> _Plan:
+        cases, n_public = [], []
+        for part in parts:
+            public = make_cases(part, PUBLIC_SEED)
+            hidden = make_cases(part, hidden_seed()) if part.kind == "function" else []
+            cases.append(public + hidden)
+            n_public.append(len(public))
+        return cls(parts, cases, n_public)
+
+    def calls(self) -> str:
+        """What enters the sandbox: names and call arguments, never expected values."""
+        return dumps({"parts": [
+            {"name": p.name, "kind": p.kind,
+             "cases": [{"args": c.args, "kwargs": c.kwargs} for c in cases]}
+            for p, cases in zip(self.parts, self.cases)]})
+
+
+def _write_inbox(inbox: Path, nb, plan: _Plan, timeout: float) -> None:
+    inbox.chmod(0o755)
+    (inbox / "notebook.ipynb").write_text(nbformat.writes(graded_notebook(nb)))
+    (inbox / "calls.json").write_text(plan.calls())
+    (inbox / "settings.json").write_text(json.dumps({"timeout": timeout,
+                                                     "parts": len(plan.parts)}))
+    for child in inbox.iterdir():
+        child.chmod(0o644)
+
+
+def _not_defined(part: Part, cell: dict | None, timeout: float) -> tuple[Status, str]:
+    """Why the learner's object does not exist after the run."""
+    if cell is None:
+        return Status.MISSING, f"`{part.name}` is not defined: its cell is missing"
+    if cell["ename"] == "NotImplementedError":
+        return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)"
+    if cell["status"] == "timeout":
+        return Status.TIMEOUT, (f"`{part.name}` is not defined: its cell ran past "
+                                f"{timeout:g} s (an infinite loop?)")
+    why = f" (its cell raised {cell['ename']}: {cell['evalue']})" if cell["ename"] else ""
+    return Status.MISSING, f"`{part.name}` is not defined after running the notebook{why}"
+
+
+def _failure(line: dict, timeout: float) -> tuple[Status, str]:
+    """(status, feedback) when the harness call itself did not complete."""
+    kind = line.get("status")
+    if kind == "timeout":
+        return Status.TIMEOUT, f"timed out after {timeout:g} s (an infinite loop?)"
+    if kind == "died":
+        return Status.ERROR, "your code crashed the Python kernel"
+    if kind == "skipped":
+        return Status.ERROR, "not graded: the notebook crashed the kernel too many times"
+    why = f"{line.get('ename', '')}: {line.get('evalue', '')}"
+    return Status.ERROR, f"the grader could not call your code ({why})"
+
+
+def _grade_part(part: Part, cases: list, n_public: int, line: dict, cell: dict | None,
+                timeout: float) -> PartGrade:
+    """Judge one part's line from the sandbox against the key, here in the grader."""
+    answers = line.get("answers")
+    if not isinstance(answers, dict):
+        status, text = _failure(line, timeout)
+        return PartGrade(part.id, 0, part.points, status, clean(text))
+    if "outcomes" not in answers:
+        status, text = _not_defined(part, cell, timeout)
+        return PartGrade(part.id, 0, part.points, status, clean(text))
+    compare = part.compare or Close()
+    verdict = judge(part.id, part.kind, compare, cases, answers["outcomes"],
+                    expectations(part, cases), n_public)
+    return PartGrade(part.id, part.points if verdict.passed else 0, part.points,
+                     verdict.status, clean(verdict.message), verdict.bug)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: per-cell timeout, per-submission budget, sandbox or not, limits."""
+
+    timeout: float = 60.0
+    budget: float | None = None      # default: 10 x timeout
+    sandbox: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def wall_clock(self) -> float:
+        return self.budget if self.budget is not None else 10 * self.timeout
+
+
+def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot: int):
+    """(cell statuses, {part index: line}, StreamEnd) from running the notebook."""
+    end, cells, lines = StreamEnd(), [], {}
+    with tempfile.TemporaryDirectory(prefix="bplab-inbox-") as tmp:
+        inbox, work = Path(tmp) / "inbox", Path(tmp) / "work"
+        inbox.mkdir()
+        work.mkdir()
+        _write_inbox(inbox, nb, plan, settings.timeout)
+        if settings.sandbox:
+            uid = UID_BASE + 64 * os.getpid() + slot % 64
+            command, env, cwd = bwrap_command(inbox, student_side, uid, settings.limits), None, None
+        else:
+            (command, env), cwd = unsandboxed(inbox, student_side, work), str(work)
+        for line in stream_lines(command, settings.wall_clock, settings.limits, end, env, cwd):
+            if isinstance(line.get("cells"), list):
+                cells = line["cells"]
+            elif isinstance(line.get("part"), int) and 0 <= line["part"] < len(plan.parts):
+                lines.setdefault(line["part"], line)
+            elif line.get("done") is True:
+                end.stats = line
+            elif isinstance(line.get("crash"), str):
+                end.crash = line["crash"]
+    return cells, lines, end
+
+
+def _unfinished(end: StreamEnd, settings: Settings) -> tuple[Status, str]:
+    if end.reason == "budget":
+        return Status.TIMEOUT, (f"not graded: the submission used up its time budget of "
+                                f"{settings.wall_clock:g} s before reaching this part")
+    if end.reason == "overflow":
+        return Status.ERROR, "not graded: the submission sent more output than the grader reads"
+    return Status.ERROR, "not graded: the notebook's process stopped before this part"
+
+
+def _cell_of(cells: list, graded, part: Part) -> dict | None:
+    index = solution_cell_of(graded.cells, part.id, part.name)
+    found = [c for c in cells if isinstance(c, dict) and c.get("index") == index]
+    return found[0] if found and index is not None else None
+
+
+def _notes(end: StreamEnd, settings: Settings) -> str:
+    stats = end.stats
+    notes = []
+    if int(stats.get("starts", 1) or 1) > 1:
+        notes.append(f"{int(stats['starts']) - 1} kernel restart(s)")
+    if stats.get("dropped"):
+        notes.append(f"{float(stats['dropped']) / 1e6:.1f} MB of printed output not kept")
+    if end.reason == "budget":
+        notes.append(f"stopped at the time budget ({settings.wall_clock:g} s)")
+    elif end.crash:
+        notes.append(f"the grader's runner failed (not your code): {clean(end.crash, 300)}")
+    elif end.reason != "done":
+        notes.append(f"the sandbox stopped early ({end.reason})"
+                     + (f": {clean(end.stderr, 200)}" if end.stderr.strip() else ""))
+    return "; ".join(notes)
+
+
+def grade_submission(path: str | Path, student_side: Path, settings: Settings = Settings(),
+                     exercise: str | None = None, slot: int = 0) -> SubmissionGrade:
+    """Grade one submitted notebook (the file is only read, never written or followed)."""
     start, path = time.monotonic(), Path(path)
-    nb, problem = _load(path)
-    exercise = exercise_from(nb, path.name)
-    grade = SubmissionGrade(student_of(path), str(path), exercise or "?")
+    grade = SubmissionGrade(student_of(path), clean(str(path), 500), exercise or "?")
+    nb, problem = read_submission(path)
+    if nb is not None:
+        exercise, problem = _exercise(nb, path, exercise)
     if exercise is None:
-        grade.note = problem or "cannot tell which exercise this is (no part metadata, no exNN)"
+        grade.note = problem
         return grade
-    source_path = find_source(source, exercise)
-    source_nb = nbformat.read(source_path, as_version=4)
-    parts = load_parts(exercise)
-    if nb is None:
-        grade.parts, grade.note = _zero(parts, "error", problem), problem
+    grade.exercise, parts = exercise, load_parts(exercise)
+    if problem:  # unreadable, or the wrong exercise: every part of the pinned one is lost
+        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, problem) for p in parts]
+        grade.note = problem
         return grade
-    with tempfile.TemporaryDirectory(prefix="bplab-grade-") as workdir:
-        graded = rebuild(nb, source_nb, str(source_path))
-        run = _Run(workdir, timeout)
-        try:
-            cell_runs = _run_notebook(run, graded, budget=10 * timeout)
-            for part in parts:
-                index = solution_cell_of(graded.cells, part.id, part.name)
-                sol_run = cell_runs.get(index) if index is not None else None
-                grade.parts.append(_grade_part(run, part, workdir, sol_run))
-        finally:
-            run.close()
-    notes = [f"{run.session.starts - 1} kernel restart(s)"] if run.session.starts > 1 else []
-    if any(r.status == "over budget" for r in cell_runs.values()):
-        notes.append("stopped running cells: the notebook used up its time budget")
-    if run.session.dropped_output:
-        notes.append(f"{run.session.dropped_output / 1e6:.1f} MB of printed output not kept")
-    grade.note, grade.seconds = "; ".join(notes), time.monotonic() - start
+    plan = _Plan.draw(parts)
+    cells, lines, end = _run_sandboxed(nb, plan, student_side, settings, slot)
+    graded = graded_notebook(nb)
+    for i, part in enumerate(parts):
+        if i in lines:
+            grade.parts.append(_grade_part(part, plan.cases[i], plan.n_public[i], lines[i],
+                                           _cell_of(cells, graded, part), settings.timeout))
+        else:
+            status, text = _unfinished(end, settings)
+            grade.parts.append(PartGrade(part.id, 0, part.points, status, text))
+    grade.note, grade.seconds = _notes(end, settings), time.monotonic() - start
     return grade
 
 
-def _grade_safely(path: str, source: str, timeout: float) -> SubmissionGrade:
-    """grade_submission, turning an unexpected grader error into a visible row."""
-    try:
-        return grade_submission(path, source, timeout)
-    except Exception as err:  # noqa: BLE001 - one submission must not stop the class
-        return SubmissionGrade(student_of(path), str(path), "?",
-                               note=f"grader error: {type(err).__name__}: {err}"[:300])
-
-
-def check_sources(source: str | Path) -> None:
-    """Verify every source notebook against its spec before grading anything."""
+def check_sources(source: str | Path) -> list[str]:
+    """Verify every source notebook against the key before grading anything; the
+    exercises found."""
     paths = sorted(Path(source).glob("ex[0-9][0-9]_*.ipynb"))
     if not paths:
         raise ValueError(f"no exNN_*.ipynb source notebooks in {str(source)!r}")
     for p in paths:
         part_cells(nbformat.read(p, as_version=4), str(p))
+    return [p.name[:4] for p in paths]
+
+
+def _safely(path: str, student_side: Path, settings: Settings, exercise: str | None,
+            slots: list, lock: threading.Lock) -> SubmissionGrade:
+    """grade_submission on a free worker slot; an unexpected grader error becomes a row."""
+    with lock:
+        slot = slots.pop()
+    try:
+        return grade_submission(path, student_side, settings, exercise, slot)
+    except Exception as err:  # noqa: BLE001 - one submission must not stop the class
+        return SubmissionGrade(student_of(path), clean(str(path), 500), exercise or "?",
+                               note=clean(f"grader error: {type(err).__name__}: {err}", 300))
+    finally:
+        with lock:
+            slots.append(slot)
 
 
 def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
-               timeout: float = 60.0) -> list[SubmissionGrade]:
-    """Grade ``paths`` with ``jobs`` worker processes; results in the order of ``paths``."""
-    check_sources(source)
-    paths, source = [str(p) for p in paths], str(source)
-    if jobs <= 1 or len(paths) <= 1:
-        return [_grade_safely(p, source, timeout) for p in paths]
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_grade_safely, p, source, timeout) for p in paths]
-        return [f.result() for f in futures]
+               timeout: float = 60.0, exercise: str | None = None, sandbox: bool = True,
+               budget: float | None = None, out: str | Path | None = None,
+               limits: Limits | None = None, progress=None) -> list[SubmissionGrade]:
+    """Grade ``paths`` with ``jobs`` sandboxes at a time; results in the order of ``paths``.
+    With ``out``, the grades file is rewritten as each submission finishes, so a run that is
+    stopped keeps what it graded; ``progress(done, total, grade)`` hears of each one."""
+    from .release import student_package
+    from .report import write_grades
+
+    known = check_sources(source)
+    if exercise is not None and exercise not in known:
+        raise ValueError(f"--exercise {exercise}: no {exercise}_*.ipynb in {str(source)!r} "
+                         f"(it has {', '.join(known)})")
+    if sandbox and bwrap_path() is None:
+        raise RuntimeError(BWRAP_MISSING)
+    settings = Settings(timeout, budget, sandbox, limits or Limits())
+    paths = [str(p) for p in paths]
+    results: dict[int, SubmissionGrade] = {}
+    slots, lock = list(range(max(1, jobs))), threading.Lock()
+    with tempfile.TemporaryDirectory(prefix="bplab-student-side-") as tmp:
+        student_side = student_package(Path(tmp) / "site", exercises=known)
+        with cf.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(_safely, p, student_side, settings, exercise, slots, lock): i
+                       for i, p in enumerate(paths)}
+            for future in cf.as_completed(futures):
+                results[futures[future]] = future.result()
+                if out:
+                    write_grades([results[i] for i in sorted(results)], out)
+                if progress:
+                    progress(len(results), len(paths), future.result())
+    return [results[i] for i in range(len(paths))]

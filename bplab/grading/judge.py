@@ -1,42 +1,219 @@
-"""Run a part's cases on a learner's object, and judge the outcomes against the reference.
+"""Judge a learner's answers: the same code in ``bp.check`` and in the grader.
 
-The two halves are separate on purpose: ``call_cases`` runs where the learner's object
-lives (the notebook's kernel), ``judge`` runs where the reference lives. For ``bp.check``
-both halves run in the notebook; the autograder runs ``call_cases`` in the learner's
-kernel and ``judge`` in its own process, on the data that came back.
+An *expectation* is what a case should give: the expected output and each known bug's
+output, as plain data. The grader computes expectations from the key (references, bugs)
+in its own process; ``bp.check`` reads those of the public cases from data shipped with
+the package (``check.public_part``). ``judge`` then compares the learner's outcomes
+(data that came back from their code) with the expectations, case by case.
+
+A part's compare is ``make_compare(...)`` (numbers, with bug diagnosis) or one of the
+public compares below, which need only the case and the expected output; value parts
+(quiz letters, a measured number) are compared in the grader only.
 """
 
 from __future__ import annotations
 
 import copy
-import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .diagnose import compare as default_compare
-from .spec import Case, Part
+from .feedback import ATOL, RTOL, diagnose
+from .spec import Case, LabeledCase, Part, Status
 from .wire import to_data
 
-__all__ = ["PUBLIC_SEED", "Verdict", "call_cases", "hidden_seed", "judge", "make_cases"]
-
-PUBLIC_SEED = 20240601
-
-
-def hidden_seed() -> int:
-    """A fresh secret seed for hidden cases (so hard-coded answers cannot match them)."""
-    return secrets.randbits(63)
+__all__ = ["PUBLIC_COMPARES", "Close", "Expectation", "Verdict", "accuracy_target",
+           "call_cases", "check_topological", "close_dict", "compare_error", "compare_init",
+           "expectations", "judge", "make_compare"]
 
 
-def make_cases(part: Part, seed: int) -> list[Case]:
-    """The cases of ``part`` for ``seed`` (a "value" part has one empty case)."""
+class Close:
+    """Numbers within tolerance, field by field, with bug diagnosis.
+
+    names : what the outputs are called in messages ("dX", "dW", "db")
+    bugs : known mistakes (``spec.Bug``); their outputs become part of each expectation
+    """
+
+    def __init__(self, names: Sequence[str] | None = None, rtol: float = RTOL,
+                 atol: float = ATOL, bugs: Sequence = ()):
+        self.names, self.rtol, self.atol, self.bugs = names, rtol, atol, tuple(bugs)
+
+    def describe(self) -> dict:
+        """The public form of this compare (no bug functions: their outputs travel)."""
+        return {"type": "close", "names": list(self.names or []), "rtol": self.rtol,
+                "atol": self.atol}
+
+    def __call__(self, student: Any, expected: Any, case: Case, bug_outputs=()) -> tuple:
+        found = diagnose(student, expected, case.args, names=self.names, rtol=self.rtol,
+                         atol=self.atol, bugs=bug_outputs)
+        return found.ok, found.message, found.key
+
+
+def make_compare(names: Sequence[str] | None = None, rtol: float = RTOL, atol: float = ATOL,
+                 bugs: Sequence = (), hints: dict | None = None) -> Close:
+    """A ``Part.compare`` with names, tolerances and known bugs. ``hints`` is accepted for
+    old keys and ignored: formulas belong in the notebook's staged hints, not in messages."""
+    return Close(names, rtol, atol, bugs)
+
+
+# ---- public compares: judge from the case and the expected output alone -----------------
+def accuracy_target(student, expected, case: LabeledCase) -> tuple[bool, str]:
+    """Accuracy of the predicted labels ``student`` against ``case.y``, >= ``case.target``."""
+    pred = np.asarray(student) if not isinstance(student, (str, dict)) else np.asarray([])
+    if pred.shape != np.shape(case.y):
+        return False, (f"predict(X) returned shape {pred.shape}, expected {np.shape(case.y)}: "
+                       "one integer label per row of X")
+    if pred.dtype.kind not in "biuf":
+        return False, f"predict(X) must return integer labels, got dtype {pred.dtype}"
+    if pred.dtype.kind == "f" and not (np.all(np.isfinite(pred)) and np.all(pred % 1 == 0)):
+        return False, ("predict(X) returned non-integer numbers: return class labels "
+                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores")
+    acc = float(np.mean(pred == case.y))
+    verdict = ">=" if acc >= case.target else "<"
+    what = case.note or f"{np.size(case.y)} examples"
+    return acc >= case.target, f"accuracy {acc:.3f} {verdict} {case.target:.2f} target ({what})"
+
+
+def check_topological(student, expected, case: Case) -> tuple[bool, str]:
+    """Is ``student`` a list of exactly the reachable labels, each after all of its inputs?"""
+    children, root = case.args
+    if not isinstance(student, (list, tuple)) or not all(isinstance(s, str) for s in student):
+        return False, f"expected a list of node labels, got {type(student).__name__}"
+    seen: set[str] = set()
+    for label in student:
+        if label in seen:
+            return False, f"node {label!r} appears twice: visit each node once (keep a visited set)"
+        missing = [c for c in children.get(label, []) if c not in seen]
+        if missing:
+            return False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
+                           "come after all of its inputs")
+        seen.add(label)
+    if set(student) != set(expected):
+        return False, f"nodes missing from the order: {sorted(set(expected) - set(student))}"
+    if student[-1] != root:
+        return False, f"the output {root!r} must come last"
+    return True, f"a valid order of {len(student)} nodes"
+
+
+def compare_error(student, expected, case: Case) -> tuple[bool, str]:
+    """A relative error is right when it is on the same side of 1e-6 and within 1 % (or tiny)."""
+    try:
+        s = float(student)
+    except (TypeError, ValueError):
+        return False, f"expected a float, got {type(student).__name__}"
+    if not np.isfinite(s) or s < 0:
+        return False, f"a relative error is a finite number >= 0, got {s!r}"
+    if expected < 1e-6:
+        ok = s < 1e-6
+        return ok, (f"{s:.2e}: the derivative is right" if ok else
+                    f"{s:.2e}, but this derivative is right (error far below 1e-6)")
+    ok = abs(s - expected) <= 0.01 * expected
+    return ok, (f"{s:.3g}: the derivative is wrong, as it should be" if ok else
+                f"{s:.3g}, expected about {expected:.3g}: this derivative is wrong")
+
+
+def close_dict(student, expected, case: Case, rtol: float = 1e-4) -> tuple[bool, str]:
+    """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
+    if not isinstance(student, dict):
+        return False, f"expected a dict with keys {sorted(expected)}, got {type(student).__name__}"
+    if set(student) != set(expected):
+        return False, f"expected keys {sorted(expected)}, got {sorted(student)}"
+    for key, ref in expected.items():
+        got = np.asarray(student[key])
+        if got.shape != ref.shape:
+            return False, f"{key}: shape {got.shape}, expected {ref.shape}"
+        if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
+            return False, f"{key}: off by up to {np.max(np.abs(got - ref)):.2e} from the reference"
+    return True, "every gradient matches"
+
+
+def compare_init(student, expected, case: Case) -> tuple[bool, str]:
+    """Random weights of shape (fan_in, fan_out) with the expected spread, centred on 0."""
+    fan_in, fan_out = case.args[0], case.args[1]
+    W = np.asarray(student, dtype=float) if isinstance(student, np.ndarray) else None
+    if W is None or W.shape != (fan_in, fan_out):
+        shape = getattr(student, "shape", type(student).__name__)
+        return False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"
+    target = float(expected)  # the reference's spread (see summary below)
+    std, mean = float(W.std()), float(W.mean())
+    if len(np.unique(W)) < 0.9 * W.size:
+        return False, "the weights are not random: draw each one independently"
+    if abs(mean) > 5 * target / np.sqrt(W.size):
+        return False, f"mean {mean:.2e}: the weights should be centred on 0"
+    ok = abs(std - target) <= 0.04 * target
+    return ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
+                f"std {std:.4f}, expected {target:.4f} (fan_in={fan_in}, fan_out={fan_out}): "
+                "check which fans go into the variance, and its factor")
+
+
+accuracy_target.needs_expected = False  # it judges against the case's labels only
+compare_init.summary = lambda W: float(np.std(W))  # ship a number, not the whole matrix
+
+PUBLIC_COMPARES = {f.__name__: f for f in (accuracy_target, check_topological, close_dict,
+                                           compare_error, compare_init)}
+
+
+def public_compare(part: Part) -> dict:
+    """How the learner's side judges ``part``: a close compare, a named public compare, or
+    (value parts, and compares that need the key) 'recorded' with the expected type only."""
+    compare = part.compare or Close()
     if part.kind == "value":
-        return [Case(note="the value you defined")]
-    cases = list(part.cases(np.random.default_rng(seed)))
-    if not cases or not all(isinstance(c, Case) for c in cases):
-        raise TypeError(f"Part {part.id}: cases(rng) must return a non-empty list of Case")
-    return cases
+        return {"type": "recorded", "expects": _expected_form(part.reference)}
+    if isinstance(compare, Close):
+        return compare.describe()
+    if PUBLIC_COMPARES.get(getattr(compare, "__name__", "")) is compare:
+        return {"type": "public", "name": compare.__name__}
+    raise TypeError(f"Part {part.id}: its compare must be make_compare(...) or one of "
+                    f"bplab.grading.judge's public compares {sorted(PUBLIC_COMPARES)}, "
+                    f"so learners can run it without the key")
+
+
+def _expected_form(value: Any) -> dict:
+    """What kind of value a part wants, never the value: a letter, a number, a dict's keys."""
+    if isinstance(value, str):
+        return {"form": "letter" if len(value) == 1 else "text"}
+    if isinstance(value, dict):
+        return {"form": "dict", "keys": sorted(value)}
+    if isinstance(value, (int, float)):
+        return {"form": "number"}
+    return {"form": type(value).__name__}
+
+
+# ---- expectations, outcomes, verdicts ------------------------------------------------------
+@dataclass(frozen=True)
+class Expectation:
+    """What one case should give: the expected output and known bugs' outputs (data)."""
+
+    expected: Any
+    bugs: tuple = ()   # ({"message", "key", "output"}, ...)
+
+
+def _run(fn, case: Case) -> Any:
+    return fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+
+
+def expectations(part: Part, cases: list[Case]) -> list[Expectation]:
+    """The key's answers for ``cases`` (grader side: calls the reference and bug models)."""
+    if part.kind == "value":
+        return [Expectation(to_data(part.reference)) for _ in cases]
+    bugs = getattr(part.compare, "bugs", ())
+    summary = getattr(part.compare, "summary", None) or (lambda x: x)
+    out = []
+    for case in cases:
+        bug_outputs = []
+        for bug in bugs:
+            try:
+                bug_outputs.append({"message": bug.message, "key": bug.key,
+                                    "output": to_data(_run(bug.fn, case))})
+            except Exception:  # noqa: BLE001, S112 - a broken bug model must not break grading
+                continue
+        needed = getattr(part.compare, "needs_expected", True)
+        expected = to_data(summary(_run(part.reference, case))) if needed else None
+        out.append(Expectation(expected, tuple(bug_outputs)))
+    return out
 
 
 def _call(obj: Any, kind: str, case: Case) -> dict:
@@ -44,12 +221,23 @@ def _call(obj: Any, kind: str, case: Case) -> dict:
     try:
         if kind == "value":
             return {"ok": to_data(obj)}
-        result = obj(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        return {"ok": to_data(result)}
+        return {"ok": to_data(_run(obj, case))}
     except SystemExit as err:
         return {"error": "SystemExit", "message": f"sys.exit({err.code!r}) was called"}
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
-        return {"error": type(err).__name__, "message": str(err)[:500]}
+        return {"error": type(err).__name__, "message": (str(err)[:400] + _their_line(err))}
+
+
+def _their_line(err: BaseException) -> str:
+    """' (line 3 of your code: return dout @ W)': the learner's line that raised, if any."""
+    import traceback
+
+    ours = (str(Path(__file__).parent.parent), "site-packages", "/lib/python")
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not any(part in f.filename for part in ours)]
+    if not frames or not frames[-1].line:
+        return ""
+    return f" (line {frames[-1].lineno} of your code: {frames[-1].line.strip()[:120]})"
 
 
 def call_cases(obj: Any, kind: str, cases: list[Case]) -> list[dict]:
@@ -59,23 +247,23 @@ def call_cases(obj: Any, kind: str, cases: list[Case]) -> list[dict]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The judgement of one part: status is passed, failed, not implemented, or missing."""
+    """The judgement of one part."""
 
     part_id: str
-    status: str
+    status: Status
     message: str
     n_public: int
     n_hidden: int = 0
-    note: str = ""  # on a pass: what a custom compare reported (an accuracy, an explanation)
+    note: str = ""   # on a pass: what a compare reported (an accuracy, a valid order)
+    bug: str = ""    # on a failure: the bug's key, for class reports
 
     @property
     def passed(self) -> bool:
-        """True when every case matched the reference."""
-        return self.status == "passed"
+        return self.status is Status.PASSED
 
 
 def _where(i: int, n_public: int, kind: str, case: Case) -> str:
-    """'on public case 2 of 3 (batch of 5): ', 'on a hidden case (batch of 5): ' or ''."""
+    """'on public case 2 of 3 (N=5): ', 'on a hidden case (N=5): ' or ''."""
     if kind == "value":
         return ""
     note = f" ({case.note})" if case.note else ""
@@ -84,46 +272,41 @@ def _where(i: int, n_public: int, kind: str, case: Case) -> str:
     return f"on a hidden case{note}: "
 
 
-def _judge_one(part: Part, case: Case, outcome: dict) -> tuple[str, str]:
-    """(status, reason): status "ok" when the outcome matches the reference.
-
-    On a match, reason is what a custom compare said (e.g. "held-out accuracy 0.972 >= 0.95
-    target", or a quiz answer's explanation), or "".
-    """
+def _judge_one(compare, case: Case, outcome: dict, expect: Expectation) -> tuple:
+    """(status, reason, bug key) of one outcome against its expectation."""
+    if not isinstance(outcome, dict) or ("ok" not in outcome and "error" not in outcome):
+        return Status.ERROR, "no answer came back for this case", ""
     if "error" in outcome:
         if outcome["error"] == "NotImplementedError":
-            return "not implemented", "not implemented yet (it raises NotImplementedError)"
-        return "failed", f"raised {outcome['error']}: {outcome.get('message', '')}"
-    if part.kind == "value":
-        expected = part.reference
+            return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)", ""
+        return Status.FAILED, f"raised {outcome['error']}: {outcome.get('message', '')}", "error"
+    if isinstance(compare, Close):
+        ok, reason, key = compare(outcome["ok"], expect.expected, case, expect.bugs)
     else:
-        expected = part.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-    compare = part.compare or default_compare
-    ok, reason = compare(outcome["ok"], to_data(expected), case)
+        (ok, reason), key = compare(outcome["ok"], expect.expected, case), ""
     if ok:
-        return "ok", reason or ""
-    return "failed", reason or "does not match the reference"
+        return Status.PASSED, reason or "", ""
+    return Status.FAILED, reason or "does not match the expected answer", key or "wrong value"
 
 
-def judge(part: Part, cases: list[Case], outcomes: list[dict], n_public: int) -> Verdict:
-    """Judge ``outcomes`` (from ``call_cases``) of ``cases`` (the first n_public public)."""
+def judge(part_id: str, kind: str, compare, cases: list[Case], outcomes: list,
+          expects: list[Expectation], n_public: int) -> Verdict:
+    """Judge ``outcomes`` of ``cases`` (the first ``n_public`` public) case by case."""
     n_hidden = len(cases) - n_public
-    if len(outcomes) != len(cases):
-        return Verdict(part.id, "failed", "no answers came back from your code",
+    if not isinstance(outcomes, list) or len(outcomes) != len(cases):
+        return Verdict(part_id, Status.ERROR, "no answers came back from your code",
                        n_public, n_hidden)
     notes: list[str] = []
-    for i, (case, outcome) in enumerate(zip(cases, outcomes)):
-        status, reason = _judge_one(part, case, outcome)
-        if status == "ok":
+    for i, (case, outcome, expect) in enumerate(zip(cases, outcomes, expects)):
+        status, reason, key = _judge_one(compare, case, outcome, expect)
+        if status is Status.PASSED:
             if reason and reason not in notes:
                 notes.append(reason)
-        else:
-            if status == "not implemented":
-                return Verdict(part.id, status, reason, n_public, n_hidden)
-            message = f"{_where(i, n_public, part.kind, case)}{reason}"
-            return Verdict(part.id, status, message, n_public, n_hidden)
+            continue
+        where = "" if status is Status.NOT_IMPLEMENTED else _where(i, n_public, kind, case)
+        return Verdict(part_id, status, f"{where}{reason}", n_public, n_hidden, bug=key)
     counted = f"{n_public} public" + (f" + {n_hidden} hidden" if n_hidden else "")
-    plural = "" if len(cases) == 1 else "s"
     note = "; ".join(notes[:2])
-    message = f"passed ({counted} case{plural})" + (f": {note}" if note else "")
-    return Verdict(part.id, "passed", message, n_public, n_hidden, note)
+    message = f"passed ({counted} case{'' if len(cases) == 1 else 's'})" + (
+        f": {note}" if note else "")
+    return Verdict(part_id, Status.PASSED, message, n_public, n_hidden, note)

@@ -1,8 +1,9 @@
 """Remember which public checks pass, and show it: ``bp.progress()``.
 
 ``bp.check`` records each part's latest status in ``$BPLAB_HOME/progress.json``
-(``~/.bplab`` when BPLAB_HOME is not set). ``progress()`` lists every part of every
-exercise the package knows, with its status, as a text table or (in Jupyter) HTML.
+(``~/.bplab`` when BPLAB_HOME is not set). ``progress()`` shows a summary per exercise
+first, then the parts of the exercise being worked on (the one checked last), as text or
+(in Jupyter) HTML.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import os
 import time
 from pathlib import Path
 
-from .registry import load_parts
-
 __all__ = ["ProgressTable", "progress", "progress_path", "read_progress", "record"]
 
-EXERCISES = [f"ex{n:02d}" for n in range(1, 10)]
+PUBLIC_DIR = Path(__file__).parent / "public"
+COLOURS = {"passed": "#1a7f37", "recorded": "#0969da", "failed": "#cf222e",
+           "not implemented": "#9a6700"}
 
 
 def progress_path() -> Path:
@@ -38,7 +39,7 @@ def read_progress() -> dict:
 def record(part_id: str, status: str) -> None:
     """Store the latest public-check status of ``part_id`` (silently skips a read-only home)."""
     data = read_progress()
-    data[part_id] = {"status": status, "time": time.strftime("%Y-%m-%d %H:%M")}
+    data[part_id] = {"status": status, "time": time.strftime("%Y-%m-%d %H:%M:%S") + f".{time.time() % 1:.6f}"[2:]}
     path = progress_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,56 +50,70 @@ def record(part_id: str, status: str) -> None:
         pass
 
 
-class ProgressTable:
-    """Rows of (exercise, part, points, status); prints as text, renders as HTML."""
+def _known_parts() -> list[tuple[str, str, int]]:
+    """(exercise, part name, points) of every part whose public checks ship with bplab."""
+    from .wire import loads
 
-    def __init__(self, rows: list[tuple[str, str, int, str]]):
-        self.rows = rows
+    rows = []
+    for path in sorted(PUBLIC_DIR.glob("ex[0-9][0-9].json")):
+        for entry in loads(path.read_text())["parts"]:
+            rows.append((path.stem, entry["id"].split(".", 1)[1], entry["points"]))
+    return rows
+
+
+class ProgressTable:
+    """Rows of (exercise, part, points, status); a summary per exercise comes first, then
+    the parts of ``current`` (the exercise checked last)."""
+
+    def __init__(self, rows: list[tuple[str, str, int, str]], current: str = ""):
+        self.rows, self.current = rows, current
 
     def passed(self) -> list[str]:
-        """The part ids whose public checks pass."""
-        return [f"{ex}.{part}" for ex, part, _, status in self.rows if status == "passed"]
+        """The part ids whose public checks pass (or whose answer was recorded)."""
+        return [f"{e}.{p}" for e, p, _, s in self.rows if s in ("passed", "recorded")]
+
+    def summary(self) -> list[tuple[str, int, int, int, int]]:
+        """(exercise, parts done, parts, points done, points) per exercise."""
+        out: dict[str, list[int]] = {}
+        for e, _, n, s in self.rows:
+            done = s in ("passed", "recorded")
+            row = out.setdefault(e, [0, 0, 0, 0])
+            row[0] += done
+            row[1] += 1
+            row[2] += n * done
+            row[3] += n
+        return [(e, *v) for e, v in out.items()]
 
     def __repr__(self) -> str:
-        header = ("exercise", "part", "points", "public checks")
-        rows = [header] + [(e, p, str(n), s) for e, p, n, s in self.rows]
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
         done = len(self.passed())
-        return "\n".join(lines + [f"{done} of {len(self.rows)} parts pass their public checks"])
+        lines = [f"{done} of {len(self.rows)} parts pass their public checks", ""]
+        lines += [f"{e}  {'#' * d}{'.' * (n - d)}  {d}/{n} parts, {pd}/{pn} points"
+                  for e, d, n, pd, pn in self.summary()]
+        if self.current:
+            lines += ["", f"{self.current}:"]
+            lines += [f"  {p:<28} {s}" for e, p, _, s in self.rows if e == self.current]
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colour = {"passed": "#1a7f37", "failed": "#cf222e", "not implemented": "#9a6700"}
-        cells = "".join(
-            f"<tr><td>{html.escape(e)}</td><td>{html.escape(p)}</td><td>{n}</td>"
-            f"<td style='color:{colour.get(s, '#57606a')}'>{html.escape(s)}</td></tr>"
-            for e, p, n, s in self.rows)
-        return ("<table><tr><th>exercise</th><th>part</th><th>points</th>"
-                f"<th>public checks</th></tr>{cells}</table>"
-                f"<p>{len(self.passed())} of {len(self.rows)} parts pass their public checks</p>")
-
-
-def _known_parts() -> list:
-    """Every Part of every exercise whose spec module exists."""
-    parts = []
-    for exercise in EXERCISES:
-        try:
-            parts += load_parts(exercise)
-        except ValueError:
-            continue
-    return parts
+        head = (f"<p><b>{len(self.passed())} of {len(self.rows)} parts</b> pass their public "
+                "checks</p>")
+        summary = "".join(
+            f"<tr><td>{html.escape(e)}</td><td><progress value='{d}' max='{n}'></progress></td>"
+            f"<td>{d}/{n} parts</td><td>{pd}/{pn} points</td></tr>"
+            for e, d, n, pd, pn in self.summary())
+        detail = ""
+        if self.current:
+            detail = f"<p><b>{html.escape(self.current)}</b></p><table>" + "".join(
+                f"<tr><td>{html.escape(p)}</td><td style='color:{COLOURS.get(s, '#57606a')}'>"
+                f"{html.escape(s)}</td></tr>" for e, p, _, s in self.rows if e == self.current
+            ) + "</table>"
+        return f"{head}<table>{summary}</table>{detail}"
 
 
 def progress() -> ProgressTable:
-    """Which exercises' public checks pass, from the progress file ``bp.check`` keeps."""
+    """A summary of every exercise's public checks, and the current exercise's parts."""
     data = read_progress()
-    rows, seen = [], set()
-    for part in _known_parts():
-        status = data.get(part.id, {}).get("status", "not tried")
-        ex, name = part.id.split(".", 1)
-        rows.append((ex, name, part.points, status))
-        seen.add(part.id)
-    for part_id in sorted(set(data) - seen):
-        ex, _, name = part_id.partition(".")
-        rows.append((ex, name, 0, str(data[part_id].get("status", "?"))))
-    return ProgressTable(rows)
+    rows = [(e, p, n, str(data.get(f"{e}.{p}", {}).get("status", "not tried")))
+            for e, p, n in _known_parts()]
+    latest = max(data, key=lambda k: str(data[k].get("time", "")), default="")
+    return ProgressTable(rows, latest.split(".", 1)[0] if latest else "")

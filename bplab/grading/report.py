@@ -1,28 +1,39 @@
-"""Print and save grades: a table per student and part; CSV or JSON files."""
+"""Print and save grades: a table per student and part; CSV or JSON files.
+
+Everything printed or written passes through ``feedback.clean`` (no terminal escapes) and,
+in CSV, ``feedback.csv_safe`` (no cell a spreadsheet would run as a formula). Files are
+written whole to a temporary name and moved into place, so a reader never sees half a file.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-from dataclasses import asdict
+import os
 from pathlib import Path
 
-__all__ = ["format_table", "write_grades"]
+from .feedback import clean, csv_safe
+
+__all__ = ["FIELDS", "format_table", "grades_json", "write_grades"]
+
+FIELDS = ["student", "exercise", "part", "points", "max_points", "status", "feedback", "bug",
+          "file"]
 
 
 def _rows(results: list) -> list[dict]:
-    """One flat row per student and part."""
+    """One flat row per student and part (one row with the note when nothing was graded)."""
     rows = []
     for sub in results:
         for part in sub.parts or []:
             rows.append({"student": sub.student, "exercise": sub.exercise,
                          "part": part.part_id, "points": part.points,
-                         "max_points": part.max_points, "status": part.status,
-                         "feedback": part.feedback, "file": sub.path})
+                         "max_points": part.max_points, "status": str(part.status),
+                         "feedback": part.feedback, "bug": part.bug, "file": sub.path})
         if not sub.parts:
             rows.append({"student": sub.student, "exercise": sub.exercise, "part": "",
                          "points": 0, "max_points": 0, "status": "error",
-                         "feedback": sub.note, "file": sub.path})
+                         "feedback": sub.note, "bug": "", "file": sub.path})
     return rows
 
 
@@ -30,31 +41,40 @@ def format_table(results: list, width: int = 100) -> str:
     """A plain-text table: per student, each part's points / maximum and feedback."""
     lines = []
     for sub in results:
-        lines.append(f"{sub.student}  ({sub.exercise}, {sub.path})  "
-                     f"{sub.total} / {sub.max_total} points  [{sub.seconds:.1f} s]")
+        lines.append(f"{clean(sub.student, 60)}  ({clean(sub.exercise, 10)}, "
+                     f"{clean(sub.path, 200)})  {sub.total} / {sub.max_total} points  "
+                     f"[{sub.seconds:.1f} s]")
         for part in sub.parts:
-            feedback = part.feedback if len(part.feedback) <= width else (
-                part.feedback[: width - 3] + "...")
-            lines.append(f"  {part.part_id:<32} {part.points:>3} / {part.max_points:<3} "
-                         f"{feedback}")
+            lines.append(f"  {clean(part.part_id, 32):<32} {part.points:>3} / "
+                         f"{part.max_points:<3} {clean(part.feedback, width)}")
         if sub.note:
-            lines.append(f"  note: {sub.note}")
+            lines.append(f"  note: {clean(sub.note, 300)}")
     return "\n".join(lines)
+
+
+def grades_json(results: list) -> list[dict]:
+    """The JSON form: a list of submissions with path, total, max_total and their parts."""
+    return [{"student": s.student, "path": s.path, "exercise": s.exercise, "total": s.total,
+             "max_total": s.max_total, "seconds": round(s.seconds, 2), "note": s.note,
+             "parts": [{"part_id": p.part_id, "points": p.points, "max_points": p.max_points,
+                        "status": str(p.status), "feedback": p.feedback, "bug": p.bug}
+                       for p in s.parts]}
+            for s in results]
 
 
 def write_grades(results: list, out: str | Path) -> None:
     """Write the grades to ``out``: .csv (one row per student and part) or .json."""
     out = Path(out)
     if out.suffix == ".csv":
-        with out.open("w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=[
-                "student", "exercise", "part", "points", "max_points", "status",
-                "feedback", "file"])
-            writer.writeheader()
-            writer.writerows(_rows(results))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in _rows(results))
+        text = buffer.getvalue()
     elif out.suffix == ".json":
-        data = [dict(asdict(sub), total=sub.total, max_total=sub.max_total)
-                for sub in results]
-        out.write_text(json.dumps(data, indent=1))
+        text = json.dumps(grades_json(results), indent=1)
     else:
         raise ValueError(f"--out must end in .csv or .json, got {str(out)!r}")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, out)

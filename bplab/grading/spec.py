@@ -1,22 +1,51 @@
 """What an exercise part is: the contract between exercise authors and the grader.
 
-Each ``bplab/grading/exercises/exNN.py`` defines ``PARTS: list[Part]``. A solution
-notebook ``solutions/exNN_*.ipynb`` defines, for each part, the object named
-``Part.name`` (a function, or a value) in a cell tagged with the part's id; the check
+Each ``bplab/grading/exercises/exNN.py`` (the instructors' key: never shipped to learners)
+defines ``PARTS: list[Part]``. A solution notebook ``solutions/exNN_*.ipynb`` defines, for
+each part, the object named ``Part.name`` in a cell tagged with the part's id; the check
 cell after it calls ``bp.check(part.id, name)``.
 
-The grader calls the learner's object on ``cases(rng)`` inside the learner's kernel,
-brings the results back as data, and compares them with ``reference`` in the grader's
-own process, so nothing the learner's code does to its own kernel changes the verdict.
+Cases come from ``cases(rng)``: with ``PUBLIC_SEED`` they are the public cases (their
+inputs, expected outputs and known-bug outputs ship to learners as data, see ``check``);
+with a secret seed they are the hidden cases, drawn in the grader's process only.
 """
 
 from __future__ import annotations
 
+import enum
+import importlib
+import importlib.util
+import os
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+__all__ = ["PART_ID", "PUBLIC_SEED", "Bug", "Case", "LabeledCase", "Part", "Status",
+           "exercise_of", "get_part", "hidden_seed", "load_parts", "make_cases"]
+
+PUBLIC_SEED = 20240601
+PART_ID = re.compile(r"^(ex\d\d)\.([a-z_][a-z0-9_]*)$")
+
+
+class Status(str, enum.Enum):
+    """What happened to one part: the only statuses a grade or a check can have."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_IMPLEMENTED = "not implemented"
+    MISSING = "missing"
+    RECORDED = "recorded"      # a public check of a value part: format ok, the grader marks it
+    ERROR = "error"
+    TIMEOUT = "timeout"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -32,6 +61,26 @@ class Case:
 
 
 @dataclass(frozen=True)
+class LabeledCase(Case):
+    """A case whose inputs X come with true labels y, never sent to the learner's code."""
+
+    y: np.ndarray | None = None
+    target: float = 0.0
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A known mistake: ``fn(*case.args, **case.kwargs)`` computes the wrong answer it gives.
+
+    key : a short name for class reports ("transposed", "missing 1/N", "missing mask", ...)
+    """
+
+    message: str
+    fn: Callable
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class Part:
     """One graded part of an exercise.
 
@@ -39,12 +88,14 @@ class Part:
     name : the name the learner defines in the notebook ("linear_backward")
     points : int > 0
     reference : the correct function (same signature as the learner's), or the correct value
-    cases : rng -> list[Case]; called with a fixed public seed for bp.check and with a
-        secret seed for the hidden tests, so hard-coded answers fail the hidden cases
+    cases : rng -> list[Case]; public with PUBLIC_SEED, hidden with a secret seed
     kind : "function" (call it on every case) or "value" (compare the object itself)
-    compare : optional (student_result, reference_result, case) -> (ok: bool, message: str);
-        None means numeric closeness (rtol 1e-6, atol 1e-8) with bug diagnosis of arrays
+    compare : (student, expected, case) -> (ok, message); ``judge.make_compare(...)`` for
+        numbers with bug diagnosis (the default), or a function of ``judge``'s public
+        compares. A value part's compare runs only in the grader.
     description : one line shown to the learner ("Linear layer backward: dX, dW, db")
+    public_cases : optional rng -> list[Case] for the public checks when they must differ
+        from the hidden ones (e.g. labelled validation data instead of held-out data)
     """
 
     id: str
@@ -55,6 +106,7 @@ class Part:
     kind: str = "function"
     compare: Callable[[Any, Any, Case], tuple[bool, str]] | None = None
     description: str = ""
+    public_cases: Callable[[np.random.Generator], list[Case]] | None = None
 
     def __post_init__(self):
         if self.kind not in ("function", "value"):
@@ -64,3 +116,83 @@ class Part:
             raise ValueError(f"Part {self.id}: points must be > 0, got {self.points}")
         if self.kind == "function" and self.cases is None:
             raise ValueError(f"Part {self.id}: a function part needs cases")
+
+
+def hidden_seed() -> int:
+    """A fresh secret seed for hidden cases (so hard-coded answers cannot match them)."""
+    return secrets.randbits(63)
+
+
+def make_cases(part: Part, seed: int) -> list[Case]:
+    """The cases of ``part`` for ``seed`` (a "value" part has one empty case)."""
+    if part.kind == "value":
+        return [Case(note="the value you defined")]
+    make = part.public_cases if (seed == PUBLIC_SEED and part.public_cases) else part.cases
+    cases = list(make(np.random.default_rng(seed)))
+    if not cases or not all(isinstance(c, Case) for c in cases):
+        raise TypeError(f"Part {part.id}: cases(rng) must return a non-empty list of Case")
+    return cases
+
+
+# ---- finding parts: "ex05.linear_backward" -> the Part in exercises/ex05.py ---------------
+_MODULES: dict[str, ModuleType] = {}
+
+
+def exercise_of(part_id: str) -> str:
+    """``"ex05.linear_backward"`` -> ``"ex05"``; ValueError naming the id when malformed."""
+    if not isinstance(part_id, str):
+        raise TypeError(f"part_id must be a str like 'ex05.linear_backward', "
+                        f"got {type(part_id).__name__}")
+    match = PART_ID.match(part_id)
+    if match is None:
+        raise ValueError(f"part_id must look like 'ex05.linear_backward', got {part_id!r}")
+    return match.group(1)
+
+
+def _spec_module(exercise: str) -> ModuleType:
+    """The key module of ``exercise``: bplab.grading.exercises.exNN, or exNN.py in a folder
+    of BPLAB_SPEC_PATH (the tests' own exercise). Only the grader side has either."""
+    if exercise in _MODULES:
+        return _MODULES[exercise]
+    try:
+        module = importlib.import_module(f"bplab.grading.exercises.{exercise}")
+    except ModuleNotFoundError as err:
+        if err.name not in (f"bplab.grading.exercises.{exercise}", "bplab.grading.exercises"):
+            raise
+        module = _from_spec_path(exercise)
+    _MODULES[exercise] = module
+    return module
+
+
+def _from_spec_path(exercise: str) -> ModuleType:
+    """Load ``exercise``.py from a folder listed in BPLAB_SPEC_PATH."""
+    folders = [f for f in os.environ.get("BPLAB_SPEC_PATH", "").split(os.pathsep) if f]
+    for folder in folders:
+        path = Path(folder) / f"{exercise}.py"
+        if path.is_file():
+            spec = importlib.util.spec_from_file_location(f"bplab_spec_{exercise}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise ValueError(f"no exercise key for {exercise!r}: expected the module "
+                     f"bplab/grading/exercises/{exercise}.py (or {exercise}.py in a "
+                     f"BPLAB_SPEC_PATH folder, searched {folders})")
+
+
+def load_parts(exercise: str) -> list[Part]:
+    """All parts of ``exercise`` ("ex05"), in the order its key module lists them."""
+    module = _spec_module(exercise)
+    parts = getattr(module, "PARTS", None)
+    if not isinstance(parts, (list, tuple)) or not all(isinstance(p, Part) for p in parts):
+        raise TypeError(f"{module.__name__}.PARTS must be a list of bplab.grading.spec.Part")
+    return list(parts)
+
+
+def get_part(part_id: str) -> Part:
+    """The ``Part`` whose id is ``part_id``; ValueError listing the known ids otherwise."""
+    parts = load_parts(exercise_of(part_id))
+    for part in parts:
+        if part.id == part_id:
+            return part
+    known = ", ".join(p.id for p in parts)
+    raise ValueError(f"unknown part {part_id!r}: this exercise has {known}")

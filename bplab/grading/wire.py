@@ -23,6 +23,7 @@ __all__ = ["Record", "WireError", "dumps", "loads", "to_data"]
 MAX_DEPTH = 8
 MAX_STR = 10_000
 MAX_ITEMS = 10_000
+MAX_NODES = 200_000   # JSON objects in one answer: a cap on what parsing may allocate
 
 
 class WireError(ValueError):
@@ -74,10 +75,20 @@ def to_data(obj: Any, depth: int = 0) -> Any:
         return tuple(items) if isinstance(obj, tuple) else items
     if isinstance(obj, dict):
         return {str(k): to_data(v, depth + 1) for k, v in list(obj.items())[:MAX_ITEMS]}
+    if callable(obj) and _casefn_name(obj):
+        return obj
     if hasattr(obj, "__array__") and not hasattr(obj, "__dict__"):
         return to_data(np.asarray(obj), depth)
     attrs = {k: to_data(v, depth + 1) for k, v in _public_attrs(obj).items()}
     return Record(type(obj).__name__, attrs)
+
+
+def _casefn_name(fn: Any) -> str:
+    """The name of a public case function (``casefns``), or "" for anything else."""
+    from . import casefns
+
+    name = getattr(fn, "__name__", "")
+    return name if name in casefns.__all__ and getattr(casefns, name) is fn else ""
 
 
 def _enc(x: Any) -> Any:
@@ -91,6 +102,8 @@ def _enc(x: Any) -> Any:
         return {"t": type(x).__name__, "v": [_enc(v) for v in x]}
     if isinstance(x, dict):
         return {"t": "dict", "v": [[k, _enc(v)] for k, v in x.items()]}
+    if callable(x) and _casefn_name(x):
+        return {"t": "fn", "name": _casefn_name(x)}
     if isinstance(x, Record):
         return {"t": "rec", "type": x.type, "v": [[k, _enc(v)] for k, v in x.attrs.items()]}
     return {"t": "py", "v": repr(x)[:MAX_STR]}
@@ -129,16 +142,27 @@ def _dec(node: Any, depth: int = 0) -> Any:
         return tuple(items) if kind == "tuple" else items
     elif kind == "dict":
         return {str(k): _dec(v, depth + 1) for k, v in node["v"]}
+    elif kind == "fn":
+        from . import casefns
+
+        name = str(node.get("name"))
+        if name in casefns.__all__:
+            return getattr(casefns, name)
     elif kind == "rec":
         return Record(str(node["type"]), {str(k): _dec(v, depth + 1) for k, v in node["v"]})
     raise WireError(f"malformed answer data (node type {kind!r})")
 
 
 def loads(text: str) -> Any:
-    """Plain data from ``dumps`` output; WireError when it is anything else."""
+    """Plain data from ``dumps`` output; WireError when it is anything else (including more
+    than MAX_NODES objects, or nesting deeper than the parser allows)."""
+    if text.count("{") + text.count("[") > 2 * MAX_NODES:
+        raise WireError(f"too many values in the answer data (more than {MAX_NODES})")
     try:
         return _dec(json.loads(text))
     except WireError:
         raise
+    except RecursionError:
+        raise WireError("malformed answer data: nested too deeply") from None
     except (ValueError, KeyError, TypeError) as err:
         raise WireError(f"malformed answer data: {err}") from None

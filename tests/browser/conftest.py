@@ -137,9 +137,14 @@ def browser(chromium_path):
 @pytest.fixture
 def page(browser):
     """A fresh page in a tall viewport (JupyterLab scrolls inside its own panel)."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(60_000)
+    # Run All goes on executing the cells below while a test talks to a lab above, and a
+    # widget's reply waits for the kernel: 5 s (Playwright's default) is short on a busy machine
+    expect.set_options(timeout=30_000)
     yield page
     context.close()
 

@@ -17,8 +17,8 @@ LESSON = "05_training_an_mlp.ipynb"  # the lesson with the playground cell
 def _playground_lesson(jupyter_lab) -> str:
     lesson = jupyter_lab["root"] / LESSON
     assert lesson.exists(), f"notebooks/{LESSON} is missing"
-    assert "bp.widgets.playground(" in lesson.read_text(), \
-        f"notebooks/{LESSON} has no bp.widgets.playground() cell for this test to drive"
+    assert "bp.labs.playground(" in lesson.read_text(), \
+        f"notebooks/{LESSON} has no bp.labs.playground() cell for this test to drive"
     return LESSON
 
 
@@ -61,40 +61,81 @@ def wait_for_new_image(image, old_src: str) -> None:
     expect(image).not_to_have_attribute("src", old_src, timeout=60_000)
 
 
-def test_playground_sliders_retrain_and_redraw(page, jupyter_lab, artifacts):
+def _playground(page):
+    """(output, image, readout) of the playground once its first picture is there."""
+    from playwright.sync_api import expect
+
+    lab = output_with(page, "hidden layers", "learning rate", "show every unit")
+    image = lab.locator("img.widget-image").first
+    expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
+    return lab, image, lab.locator(".widget-html").filter(has_text="network [").first
+
+
+def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifacts):
     from playwright.sync_api import expect
 
     open_and_run_all(page, jupyter_lab, _playground_lesson(jupyter_lab))
-    lab = output_with(page, "hidden layers", "learning rate", "Train")
-    image = lab.locator("img.widget-image").first
-    expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
-    summary = lab.locator(".widget-html").filter(has_text="network [").first
+    lab, image, summary = _playground(page)
+    expect(summary).to_contain_text("epoch 0,")
     lab.screenshot(path=artifacts / "playground_0_start.png")
-    lr_handle, lr_readout = slider(lab, "learning rate")
-    before = {"lr": lr_readout.inner_text(), "summary": summary.inner_text(),
-              "src": image.get_attribute("src"), "png": image.screenshot()}
 
-    move(page, lr_handle, "ArrowRight", "ArrowRight", "ArrowRight")
-    wait_for_new_image(image, before["src"])
-    expect(lr_readout).not_to_have_text(before["lr"])
-    expect(summary).not_to_have_text(before["summary"])
-    lab.screenshot(path=artifacts / "playground_1_lr.png")
-    assert image.screenshot() != before["png"]  # the pixels changed, not only the URL
+    lab.get_by_role("button", name="Play").click()
+    seen = {image.get_attribute("src")}
+    for _ in range(4):  # the picture changes several times while it plays
+        wait_for_new_image(image, image.get_attribute("src"))
+        seen.add(image.get_attribute("src"))
+    assert len(seen) >= 5
+    expect(summary).not_to_contain_text("epoch 0,")
+    lab.screenshot(path=artifacts / "playground_1_playing.png")
+
+    lr_handle, lr_readout = slider(lab, "learning rate")
+    track = lab.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text="learning rate")).locator(".noUi-target")
+    assert track.first.bounding_box()["width"] / 50 >= 5  # 50 steps, >= 5 px each: mouse-sized
+    old_lr = lr_readout.inner_text()
+    move(page, lr_handle, "ArrowLeft", "ArrowLeft", "ArrowLeft")
+    expect(lr_readout).not_to_have_text(old_lr)
+    new_lr = lr_readout.inner_text()
+    # the running network got it (the slider writes 1.6e-2, Python 1.6e-02)
+    expect(summary).to_contain_text(f"lr={float(new_lr):.1e}")
+    wait_for_new_image(image, image.get_attribute("src"))  # and it still plays
+    lab.screenshot(path=artifacts / "playground_2_new_lr.png")
+
+    lab.get_by_role("button", name="Pause").click()
+    expect(lab.get_by_role("button", name="Play")).to_be_visible()
+    page.wait_for_timeout(700)  # a frame in flight when Pause was pressed may still land
+    src, epochs = image.get_attribute("src"), summary.inner_text()
+    page.wait_for_timeout(1500)
+    assert image.get_attribute("src") == src and summary.inner_text() == epochs
+    image.screenshot(path=artifacts / "playground_3_paused.png")
 
     depth_handle, depth_readout = slider(lab, "hidden layers")
-    src, png = image.get_attribute("src"), image.screenshot()
     move(page, depth_handle, "End")
     wait_for_new_image(image, src)
     expect(depth_readout).to_have_text("8")
     expect(summary).to_contain_text("[2, 8, 8, 8, 8, 8, 8, 8, 8, 2]")
-    lab.screenshot(path=artifacts / "playground_2_depth.png")
-    assert image.screenshot() != png  # the depth change itself redrew (8 gradient bars)
-
     src = image.get_attribute("src")
     lab.get_by_role("button", name="Step").click()
     wait_for_new_image(image, src)
     expect(summary).to_contain_text("epoch 1,")
-    lab.screenshot(path=artifacts / "playground_3_step.png")
+
+
+def test_a_lesson_before_run_all_shows_pictures_not_widget_reprs(page, jupyter_lab, artifacts):
+    """Lesson 05 as a fresh clone opens it: its lab and quiz outputs are saved pictures."""
+    from playwright.sync_api import expect
+
+    lesson = _playground_lesson(jupyter_lab)
+    page.goto(f"{jupyter_lab['url']}/lab/tree/{lesson}?reset&token={jupyter_lab['token']}")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+    for call, name in (("bp.labs.playground()", "playground"), ('bp.labs.quiz("05")', "quiz")):
+        cell = page.locator(".jp-CodeCell").filter(
+            has=page.locator(".jp-InputArea", has_text=call)).first
+        picture = cell.locator(".jp-OutputArea-output img").first
+        expect(picture).to_be_visible(timeout=30_000)
+        assert picture.evaluate("img => img.naturalWidth") > 300  # a real picture, decoded
+        expect(cell.locator(".jp-OutputArea")).not_to_contain_text("VBox(")
+        expect(cell.locator(".jp-OutputArea")).not_to_contain_text("Error displaying widget")
+        picture.screenshot(path=artifacts / f"before_run_{name}.png")
 
 
 def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
@@ -116,7 +157,18 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
         stepper.get_by_role("button", name="Step").click()
         wait_for_new_image(image, src)
     expect(stepper).to_contain_text("node 3 of 5")
+    from bplab.labs.stepper import DPI, FONT_PT
+
+    shown = image.evaluate("img => img.clientWidth / img.naturalWidth")
+    assert FONT_PT * DPI / 72 * shown >= 11, f"graph text is {FONT_PT * DPI / 72 * shown:.1f} px"
     expect(stepper).to_contain_text("local derivative × upstream gradient")
+    step = stepper.get_by_role("button", name="Step")
+    for _ in range(2):  # to the last node, a: its grad comes through tanh and c = a * b
+        step.click()
+    expect(stepper).to_contain_text("node 5 of 5")
+    expect(stepper).to_contain_text("1 - out**2")  # tanh's local derivative, as a formula
+    expect(stepper).to_contain_text("The walk is over")
+    expect(step).to_be_disabled()
     stepper.screenshot(path=artifacts / "lab_backprop_stepper.png")
 
     explorer = output_with(page, "learning rate", "steps", "1-D")
@@ -139,8 +191,15 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
         wait_for_new_image(image, src)
     expect(flow).to_contain_text("vanishing")
     flow.screenshot(path=artifacts / "lab_gradient_flow.png")
+    flow.get_by_role("button", name="Play").click()  # trains on: the heatmap grows
+    for _ in range(2):
+        src = image.get_attribute("src")
+        wait_for_new_image(image, src)
+    flow.get_by_role("button", name="Pause").click()
+    expect(flow.get_by_role("button", name="Play")).to_be_visible()
+    expect(flow).not_to_contain_text("step 0 of 60")
 
-    playground = output_with(page, "hidden layers", "Train")
+    playground = output_with(page, "hidden layers", "show every unit")
     image = playground.locator("img.widget-image").first
     expect(image).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=90_000)
     src, png = image.get_attribute("src"), image.screenshot()

@@ -12,9 +12,8 @@ import copy
 import numpy as np
 from nbformat.v4 import new_code_cell
 
-from bplab.grading.judge import PUBLIC_SEED, make_cases
-from bplab.grading.markers import bplab_meta
-from bplab.grading.registry import get_part
+from bplab.grading.notebooks import bplab_meta
+from bplab.grading.spec import PUBLIC_SEED, get_part, make_cases
 
 PARTS = ("ex98.linear_backward", "ex98.relu_backward", "ex98.answer")
 
@@ -62,7 +61,7 @@ def monkeypatch_numpy(nb):
     _insert_after(nb, PARTS[0], (
         "np.allclose = lambda *a, **k: True\n"
         "np.testing.assert_allclose = lambda *a, **k: None\n"
-        "import bplab.grading.diagnose as _d\n_d.close = lambda *a, **k: True\n"
+        "import bplab.grading.feedback as _d\n_d.close = lambda *a, **k: True\n"
         "bp.check = lambda *a, **k: print('ex98: public checks passed')\n"
         "def linear_backward(X, W, dout):\n"
         "    return np.zeros((len(X), W.shape[0])), np.zeros_like(W), np.zeros(W.shape[1])"))

@@ -13,20 +13,22 @@ import sys
 import nbformat
 import pytest
 from adversarial import BUILDERS, EXPECTED, build
-from conftest import SOURCE
+from conftest import SOURCE, needs_sandbox
 
 from bplab.grading.autograde import grade_many, student_of
-from bplab.grading.generate import generate_notebook
+from bplab.grading.notebooks import generate_notebook
 
 pytestmark = pytest.mark.slow
 
 SOURCE_NB = SOURCE / "ex98_fixture.ipynb"
+REPO = SOURCE.parents[3]
 TIMEOUT = 4.0
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """{student: SubmissionGrade} for the whole set, plus the submission files' bytes."""
+    needs_sandbox()
     folder = tmp_path_factory.mktemp("submissions")
     source = nbformat.read(SOURCE_NB, as_version=4)
     notebooks = {"untouched": generate_notebook(SOURCE_NB), "solution": source}
@@ -95,7 +97,7 @@ def test_student_name_comes_from_folder_or_file(tmp_path):
     assert student_of(tmp_path / "bob_ex05.ipynb") == "bob_ex05"
 
 
-def test_cli_prints_a_table_and_writes_json(tmp_path):
+def test_cli_prints_a_table_and_writes_json(tmp_path, sandbox_available):
     path = tmp_path / "carol" / "ex98_fixture.ipynb"
     path.parent.mkdir()
     nbformat.write(nbformat.read(SOURCE_NB, as_version=4), path)
@@ -107,3 +109,21 @@ def test_cli_prints_a_table_and_writes_json(tmp_path):
     assert "carol" in proc.stdout and "6 / 6 points" in proc.stdout
     data = json.loads(out.read_text())
     assert data[0]["total"] == 6 and len(data[0]["parts"]) == 3
+
+
+def test_without_bubblewrap_grade_refuses_in_one_line_unless_no_sandbox(tmp_path):
+    path = tmp_path / "dave" / "ex98_fixture.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nbformat.read(SOURCE_NB, as_version=4), path)
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "BPLAB_HOME": str(tmp_path / "h"),
+           "BPLAB_SPEC_PATH": str(SOURCE.parent / "specs"), "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "bplab", "grade", str(path), "--source", str(SOURCE),
+               "--timeout", "20"]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 2 and "apt-get install bubblewrap" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    proc = subprocess.run([*command, "--no-sandbox"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0 and "6 / 6 points" in proc.stdout, proc.stderr
+    assert "warning: --no-sandbox" in proc.stderr

@@ -1,14 +1,18 @@
-"""bp.check, the bug diagnosis, bp.progress and the answer wire format (no kernels)."""
+"""bp.check from the public data, the bug diagnosis, bp.progress and the wire format."""
 
 from __future__ import annotations
+
+import importlib
 
 import numpy as np
 import pytest
 
 import bplab as bp
 from bplab.grading import wire
-from bplab.grading.diagnose import compare
-from bplab.grading.spec import Case
+from bplab.grading.feedback import clean, csv_safe, diagnose
+from bplab.grading.spec import Status
+
+check_module = importlib.import_module("bplab.grading.check")
 
 
 def linear_backward(X, W, dout):
@@ -30,44 +34,77 @@ def linear_backward(X, W, dout):
 def test_check_diagnoses_common_backprop_bugs(wrong, expected, capsys):
     result = bp.check("ex98.linear_backward", wrong)
     assert not result.passed and expected in result.message
-    assert expected in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert expected in out and out.startswith("✗ FAIL")
 
 
 def test_check_says_public_checks_passed_never_all_tests(capsys):
     result = bp.check("ex98.linear_backward", linear_backward)
     out = capsys.readouterr().out
-    assert result.passed and "public checks passed (3 cases)" in out
-    assert "all tests" not in out
+    assert result.passed and out.startswith("✓ PASS") and "public checks passed (3 public" in out
+    assert "all tests" not in out and "#1a7f37" in result._repr_html_()
 
 
-def test_check_not_implemented_and_mask_bug():
+def test_check_not_implemented_mask_bug_and_the_learners_line():
     def stub(*args):
         raise NotImplementedError()
-    assert bp.check("ex98.linear_backward", stub).status == "not implemented"
-    assert "not implemented yet" in bp.check("ex98.linear_backward", stub).message
+    assert bp.check("ex98.linear_backward", stub).status is Status.NOT_IMPLEMENTED
     assert "mask" in bp.check("ex98.relu_backward", lambda x, dout: dout).message
 
+    def broken(X, W, dout):
+        dX = dout @ W.T
+        return dX, X @ dout, dout.sum(0)   # (N, D) @ (N, H): a shape error on this line
+    message = bp.check("ex98.linear_backward", broken).message
+    assert "raised ValueError" in message and "return dX, X @ dout" in message
 
-def test_hidden_check_runs_more_cases():
+
+def test_warnings_come_after_the_diagnosis_summarised(capsys):
+    def overflowing(x, dout):
+        return dout * np.exp(np.full_like(x, 1000.0))
+    result = bp.check("ex98.relu_backward", overflowing)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✗ FAIL") and "warned" in lines[1] and "overflow" in lines[1]
+    assert len(result.warnings) >= 1
+
+
+def test_value_parts_are_recorded_not_judged():
+    """Trying letters in turn tells nothing: any valid letter is 'recorded'."""
+    statuses = {letter: bp.check("ex98.answer", letter).status for letter in "abcd"}
+    assert set(statuses.values()) == {Status.RECORDED}
+    assert bp.check("ex98.answer", "z").status is Status.FAILED
+    data = check_module.public_data("ex98")
+    assert '"b"' not in data and "answer" in data   # the right letter is not in the data
+
+
+def test_hidden_check_runs_more_cases_with_the_key():
     message = bp.check("ex98.linear_backward", linear_backward, hidden=True).message
-    assert "public and hidden checks passed (3 + 3 cases)" in message
+    assert "public checks passed (3 public + 3 hidden cases)" in message
 
 
-def test_progress_shows_what_passed():
-    bp.check("ex98.relu_backward", lambda x, dout: dout * (x > 0))
-    bp.check("ex98.answer", "a")
+def test_progress_summary_first_then_the_current_exercise():
+    bp.check("ex05.relu_backward", lambda dout, X: dout * (X > 0))
     table = bp.progress()
-    assert "ex98.relu_backward" in table.passed() and "ex98.answer" not in table.passed()
-    assert "relu_backward" in repr(table) and "<table>" in table._repr_html_()
+    assert "ex05.relu_backward" in table.passed() and table.current == "ex05"
+    lines = repr(table).splitlines()
+    assert lines[0].endswith("pass their public checks") and lines[2].startswith("ex01")
+    assert "ex05:" in lines and "relu_backward" in lines[lines.index("ex05:") + 3]
+    assert "<progress" in table._repr_html_()
 
 
-def test_compare_walks_dicts_and_records():
-    ok, message = compare({"W": np.ones((2, 3)), "b": np.zeros(3)},
-                          {"W": np.ones((3, 2)), "b": np.zeros(3)}, Case())
-    assert not ok and message.startswith("W looks transposed")
+def test_diagnose_walks_dicts_and_records():
+    found = diagnose({"W": np.ones((2, 3)), "b": np.zeros(3)},
+                     {"W": np.ones((3, 2)), "b": np.zeros(3)})
+    assert not found.ok and found.message.startswith("W looks transposed")
+    assert found.key == "transposed"
     rec = wire.Record("Value", {"data": 2.0, "grad": 1.0})
-    ok, message = compare(wire.Record("Value", {"data": 2.0, "grad": -1.0}), rec)
-    assert not ok and "grad" in message and "wrong sign" in message
+    found = diagnose(wire.Record("Value", {"data": 2.0, "grad": -1.0}), rec)
+    assert not found.ok and "grad" in found.message and found.key == "sign"
+
+
+def test_broadcast_bug_is_named():
+    expected = np.arange(4.0).reshape(4, 1)
+    found = diagnose(expected.ravel() + expected, expected)  # (N,) + (N, 1) -> (N, N)
+    assert not found.ok and found.key == "broadcast"
 
 
 def test_wire_round_trip_and_rejects_anything_else():
@@ -79,3 +116,13 @@ def test_wire_round_trip_and_rejects_anything_else():
         wire.loads('{"t": "nd", "dtype": "|O", "shape": [1], "b64": "AAAAAAAAAAA="}')
     with pytest.raises(wire.WireError):
         wire.loads('{"t": "pickle", "v": "x"}')
+    with pytest.raises(wire.WireError):
+        wire.loads("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(wire.WireError):
+        wire.loads("[" + ",".join(["{}"] * 500_000) + "]")
+
+
+def test_printed_text_is_clean_and_csv_cells_are_not_formulas():
+    assert clean("ok\x1b[2J\x1b]0;owned\x07\r\nmore\u202e") == "ok[2J]0;owned  more"
+    assert csv_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and csv_safe("-1") == "'-1"
+    assert csv_safe(3) == 3 and csv_safe("fine") == "fine"

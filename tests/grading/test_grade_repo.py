@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_sandbox
 
 from bplab.grading.autograde import grade_many
 
@@ -19,6 +20,7 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def grades():
+    needs_sandbox()
     results = grade_many(SOLUTIONS + EXERCISES, REPO / "solutions", jobs=2, timeout=120)
     return {Path(r.path).name + ":" + Path(r.path).parent.name: r for r in results}
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..casefns import bump, cubic, d_bump_wrong, d_cubic, d_wavy, wavy
+from ..judge import compare_error, make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = [
     "PARTS",
@@ -30,37 +31,7 @@ __all__ = [
 ]
 
 
-# ---- functions the cases differentiate (module level so they pickle by name) ----------
-def cubic(x):
-    """x**3 - 2x; its second derivative 6x makes a forward difference visibly wrong."""
-    return x ** 3 - 2.0 * x
-
-
-def d_cubic(x):
-    """The exact derivative of ``cubic``: 3x**2 - 2."""
-    return 3.0 * x ** 2 - 2.0
-
-
-def wavy(x):
-    """sin(3x) * e**(x/2)."""
-    return np.sin(3.0 * x) * np.exp(0.5 * x)
-
-
-def d_wavy(x):
-    """The exact derivative of ``wavy``: (3 cos 3x + 0.5 sin 3x) e**(x/2)."""
-    return (3.0 * np.cos(3.0 * x) + 0.5 * np.sin(3.0 * x)) * np.exp(0.5 * x)
-
-
-def bump(x):
-    """e**(-x**2)."""
-    return np.exp(-x * x)
-
-
-def d_bump_wrong(x):
-    """A WRONG derivative of ``bump`` (the factor 2 of the inner derivative lost): -x e**(-x**2)."""
-    return -x * np.exp(-x * x)
-
-
+# ---- functions the cases differentiate (public: they travel by name, see casefns) -------
 FUNCTIONS = (cubic, wavy, bump)
 
 
@@ -124,49 +95,29 @@ def _derivative_error_cases(rng: np.random.Generator) -> list[Case]:
             Case((bump, d_bump_wrong, far), note="bump with a WRONG derivative (error large)")]
 
 
-def _compare_error(student, reference, case: Case) -> tuple[bool, str]:
-    """A relative error is right when it is on the same side of 1e-6 and within 1 % (or tiny)."""
-    try:
-        s = float(student)
-    except (TypeError, ValueError):
-        return False, f"expected a float, got {type(student).__name__}"
-    if not np.isfinite(s) or s < 0:
-        return False, f"a relative error is a finite number >= 0, got {s!r}"
-    if reference < 1e-6:
-        ok = s < 1e-6
-        return ok, (f"error {s:.2e} (expected < 1e-6: this derivative is right)" if ok else
-                    f"error {s:.2e} but the derivative is right, so it should be < 1e-6 "
-                    f"(expected about {reference:.1e}): divide |analytic - numeric| by "
-                    "|analytic| + |numeric|, and use the central difference")
-    ok = abs(s - reference) <= 0.01 * reference
-    return ok, (f"error {s:.4g} (expected {reference:.4g})" if ok else
-                f"error {s:.4g}, expected {reference:.4g}: relative error is "
-                "|analytic - numeric| / max(|analytic| + |numeric|, 1e-8)")
-
-
 BUGS = {
     "ex01.central_difference": [
-        Bug("that is a forward difference (f(x+h) - f(x)) / h, error O(h): use the central "
-            "difference (f(x+h) - f(x-h)) / (2h)", lambda f, x, h=1e-5: (f(x + h) - f(x)) / h),
-        Bug("divide by 2h, not h: the two points x-h and x+h are 2h apart",
-            lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h)],
+        Bug("that is a forward difference (one-sided, error O(h)), not the central difference",
+            lambda f, x, h=1e-5: (f(x + h) - f(x)) / h, key="forward difference"),
+        Bug("off by a factor 2: how far apart are the two points you evaluate f at?",
+            lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h, key="factor")],
     "ex01.d_sin_of_square": [
-        Bug("the inner derivative is missing: d/dx sin(u) = cos(u) * du/dx with u = x^2",
-            lambda x: np.cos(x ** 2))],
+        Bug("the inner derivative is missing: the chain rule multiplies by it",
+            lambda x: np.cos(x ** 2), key="inner derivative")],
     "ex01.d_exp_tanh": [
-        Bug("the factor 3 (derivative of the innermost 3x) is missing",
-            lambda x: np.exp(np.tanh(3 * x)) * (1 - np.tanh(3 * x) ** 2)),
-        Bug("the tanh' factor (1 - tanh(3x)^2) is missing",
-            lambda x: np.exp(np.tanh(3 * x)) * 3)],
+        Bug("the derivative of the innermost function is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * (1 - np.tanh(3 * x) ** 2), key="inner derivative"),
+        Bug("the middle function's derivative (tanh') is missing",
+            lambda x: np.exp(np.tanh(3 * x)) * 3, key="inner derivative")],
     "ex01.grad_f": [
         Bug("df/dx and df/dy are swapped: return (df/dx, df/dy) in that order",
-            lambda x, y: grad_f(x, y)[::-1])],
+            lambda x, y: grad_f(x, y)[::-1], key="swapped")],
 }
 
 PARTS = [
     Part("ex01.central_difference", "central_difference", 2, central_difference,
          _central_difference_cases, compare=make_compare(bugs=BUGS["ex01.central_difference"]),
-         description="central difference (f(x+h) - f(x-h)) / 2h"),
+         description="the central-difference estimate of f'(x)"),
     Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square, _array_cases,
          compare=make_compare(bugs=BUGS["ex01.d_sin_of_square"]),
          description="chain rule: d/dx sin(x^2)"),
@@ -177,6 +128,6 @@ PARTS = [
          compare=make_compare(names=("df/dx", "df/dy"), bugs=BUGS["ex01.grad_f"]),
          description="partial derivatives of f(x, y) = x^2 y + sin(xy)"),
     Part("ex01.derivative_error", "derivative_error", 1, derivative_error,
-         _derivative_error_cases, compare=_compare_error,
+         _derivative_error_cases, compare=compare_error,
          description="relative error between an analytic and a numerical derivative"),
 ]

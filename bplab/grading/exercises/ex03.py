@@ -9,14 +9,12 @@ points from the same distribution (``LabeledCase`` carries their labels to ``com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ...data import make_moons
 from ...layers import sigmoid as _stable_sigmoid
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = [
     "PARTS",
@@ -32,34 +30,6 @@ __all__ = [
 
 TARGET_ACCURACY = 0.85   # a straight line gets ~0.88 on the moons; a constant guess 0.5
 NOISE = 0.1
-
-
-@dataclass(frozen=True)
-class LabeledCase(Case):
-    """A case whose inputs X come with the true labels y (never sent to the learner's code)."""
-
-    y: np.ndarray | None = None
-    target: float = 0.0
-
-
-def accuracy_target(student, reference, case: LabeledCase) -> tuple[bool, str]:
-    """Accuracy of the predicted labels ``student`` against ``case.y``, >= ``case.target``."""
-    pred = np.asarray(student)
-    if pred.shape != case.y.shape:
-        return False, (f"predict(X) returned shape {pred.shape}, expected {case.y.shape}: "
-                       "one integer label per row of X")
-    if pred.dtype.kind not in "biuf":
-        return False, f"predict(X) must return integer labels, got dtype {pred.dtype}"
-    whole = np.all(np.isfinite(pred)) and np.all(np.mod(pred, 1) == 0)
-    if pred.dtype.kind == "f" and not whole:
-        return False, ("predict(X) returned non-integer numbers: return class labels "
-                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores")
-    acc = float(np.mean(pred == case.y))
-    ref = float(np.mean(np.asarray(reference) == case.y))
-    verdict = ">=" if acc >= case.target else "<"
-    msg = (f"held-out accuracy {acc:.3f} {verdict} {case.target:.2f} target "
-           f"({case.y.size} examples; the reference model gets {ref:.3f})")
-    return acc >= case.target, msg
 
 
 # ---- references --------------------------------------------------------------------------
@@ -156,17 +126,18 @@ def _heldout_cases(rng):
 
 BUGS = {
     "ex03.predict_proba": [
-        Bug("the sigmoid is missing: p = sigmoid(X w + b), not X w + b",
-            lambda X, w, b: X @ w + b)],
+        Bug("the sigmoid is missing: these are scores, not probabilities",
+            lambda X, w, b: X @ w + b, key="activation")],
     "ex03.bce_loss": [
-        Bug("that is the SUM over the batch: take the mean (divide by N)",
-            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))))],
+        Bug("that is the SUM over the batch, not the mean",
+            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
+            key="missing 1/N")],
     "ex03.logistic_gradients": [
-        Bug("the error is p - y, not y - p (the gradient points uphill)",
-            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)))],
+        Bug("the gradients have the wrong sign (they point downhill)",
+            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)), key="sign")],
     "ex03.train_logistic": [
-        Bug("the update must go against the gradient: w = w - lr * dw",
-            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps))],
+        Bug("the update goes WITH the gradient (uphill)",
+            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps), key="sign")],
 }
 
 PARTS = [
@@ -181,7 +152,7 @@ PARTS = [
     Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
          _gradient_cases,
          compare=make_compare(names=("dw", "db"), bugs=BUGS["ex03.logistic_gradients"]),
-         description="dL/dw = X^T (p - y) / N, dL/db = mean(p - y)"),
+         description="gradients dL/dw and dL/db of the mean cross-entropy"),
     Part("ex03.train_logistic", "train_logistic", 2, train_logistic, _train_cases,
          compare=make_compare(names=("w", "b"), rtol=1e-5, bugs=BUGS["ex03.train_logistic"]),
          description="gradient descent from w = 0, b = 0"),

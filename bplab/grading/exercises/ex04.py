@@ -4,8 +4,9 @@ The network, one example per row of X (so the lesson's W1 x becomes X @ W1):
 
     H = tanh(X W1 + b1),  Y = H W2 + b2,  L = 1/(2N) sum (Y - Y_true)**2
 
-Letters: N examples, D inputs, M hidden units, K outputs. Shapes: X (N, D), W1 (D, M),
-b1 (M,), H (N, M), W2 (M, K), b2 (K,), Y and Y_true (N, K). The cases use four different
+Letters (as in lesson 04): N examples, D inputs, H hidden units, C outputs; the
+hidden activations are the matrix H of shape (N, H). Shapes: X (N, D), W1 (D, H),
+b1 (H,), H (N, H), W2 (H, C), b2 (C,), Y and Y_true (N, C). The cases use four different
 sizes so that a transposed gradient has the wrong shape, and N > 1 so a missing 1/N shows.
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import close_dict, make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = [
     "PARTS",
@@ -32,26 +33,26 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 # ---- references --------------------------------------------------------------------------
 def two_layer_forward(X, W1, b1, W2, b2) -> tuple[np.ndarray, np.ndarray]:
-    """Forward pass: returns (Y (N, K), H (N, M)); H is kept for the backward pass."""
+    """Forward pass: returns (Y (N, C), H (N, H)); H is kept for the backward pass."""
     H = np.tanh(X @ W1 + b1)      # hidden layer, f = tanh
     Y = H @ W2 + b2               # output layer, g = identity
     return Y, H
 
 
 def half_mse(Y, Y_true) -> tuple[float, np.ndarray]:
-    """L = 1/(2N) sum (Y - Y_true)**2 and dL/dY = (Y - Y_true) / N, shape (N, K)."""
+    """L = 1/(2N) sum (Y - Y_true)**2 and dL/dY = (Y - Y_true) / N, shape (N, C)."""
     N = Y.shape[0]
     diff = Y - Y_true
     return float(0.5 * np.sum(diff ** 2) / N), diff / N
 
 
 def output_layer_grads(dY, H, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """From dL/dY (N, K): dW2 = H^T dY (M, K), db2 = sum over rows (K,), dH = dY W2^T (N, M)."""
+    """From dL/dY (N, C): dW2 = H^T dY (H, C), db2 = sum over rows (C,), dH = dY W2^T (N, H)."""
     return H.T @ dY, dY.sum(axis=0), dY @ W2.T
 
 
 def hidden_layer_grads(dH, X, H) -> tuple[np.ndarray, np.ndarray]:
-    """From dL/dH (N, M): dZ1 = dH * (1 - H**2) (tanh'), dW1 = X^T dZ1 (D, M), db1 (M,)."""
+    """From dL/dH (N, H): dZ1 = dH * (1 - H**2) (tanh'), dW1 = X^T dZ1 (D, H), db1 (H,)."""
     dZ1 = dH * (1.0 - H ** 2)
     return X.T @ dZ1, dZ1.sum(axis=0)
 
@@ -89,19 +90,19 @@ def numerical_gradients(X, Y_true, W1, b1, W2, b2, h: float = 1e-5) -> dict[str,
 
 
 # ---- cases -------------------------------------------------------------------------------
-def random_network(rng, N=5, D=4, M=3, K=2):
-    """X (N, D), W1 (D, M), b1 (M,), W2 (M, K), b2 (K,), all N(0, 1) (tanh not saturated)."""
+def random_network(rng, N=5, D=4, H=3, C=2):
+    """X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), all N(0, 1) (tanh not saturated)."""
     X = rng.normal(size=(N, D))
-    W1, b1 = rng.normal(size=(D, M)) / np.sqrt(D), rng.normal(size=M) * 0.5
-    W2, b2 = rng.normal(size=(M, K)), rng.normal(size=K)
+    W1, b1 = rng.normal(size=(D, H)) / np.sqrt(D), rng.normal(size=H) * 0.5
+    W2, b2 = rng.normal(size=(H, C)), rng.normal(size=C)
     return X, W1, b1, W2, b2
 
 
-SIZES = ((5, 4, 3, 2), (7, 3, 6, 4))
+SIZES = ((5, 4, 3, 2), (7, 3, 6, 4))   # (N, D, H, C)
 
 
-def _note(N, D, M, K):
-    return f"N={N}, D={D}, M={M} hidden, K={K} outputs"
+def _note(N, D, H, C):
+    return f"N={N}, D={D}, H={H} hidden, C={C} outputs"
 
 
 def _forward_cases(rng):
@@ -109,32 +110,33 @@ def _forward_cases(rng):
 
 
 def _loss_cases(rng):
-    return [Case((rng.normal(size=(N, K)), rng.normal(size=(N, K))), note=f"N={N}, K={K}")
-            for N, K in ((5, 2), (8, 3))]
+    return [Case((rng.normal(size=(N, C)), rng.normal(size=(N, C))), note=f"N={N}, C={C}")
+            for N, C in ((5, 2), (8, 3))]
 
 
 def _output_cases(rng):
     cases = []
-    for N, _, M, K in SIZES:
-        dY, H, W2 = rng.normal(size=(N, K)), np.tanh(rng.normal(size=(N, M))), rng.normal(size=(M, K))
-        cases.append(Case((dY, H, W2), note=f"N={N}, M={M}, K={K}"))
+    for N, _, H, C in SIZES:
+        dY, A, W2 = (rng.normal(size=(N, C)), np.tanh(rng.normal(size=(N, H))),
+                     rng.normal(size=(H, C)))
+        cases.append(Case((dY, A, W2), note=f"N={N}, H={H}, C={C}"))
     return cases
 
 
 def _hidden_cases(rng):
     cases = []
-    for N, D, M, _ in SIZES:
-        dH, X = rng.normal(size=(N, M)), rng.normal(size=(N, D))
-        H = np.tanh(rng.normal(size=(N, M)) * 1.5)  # |H| well away from 0: tanh' matters
-        cases.append(Case((dH, X, H), note=f"N={N}, D={D}, M={M}"))
+    for N, D, H, _ in SIZES:
+        dA, X = rng.normal(size=(N, H)), rng.normal(size=(N, D))
+        A = np.tanh(rng.normal(size=(N, H)) * 1.5)  # |A| well away from 0: tanh' matters
+        cases.append(Case((dA, X, A), note=f"N={N}, D={D}, H={H}"))
     return cases
 
 
 def _backward_cases(rng):
     cases = []
-    for N, D, M, K in SIZES:
-        X, W1, b1, W2, b2 = random_network(rng, N, D, M, K)
-        cases.append(Case((X, rng.normal(size=(N, K)), W1, b1, W2, b2), note=_note(N, D, M, K)))
+    for N, D, H, C in SIZES:
+        X, W1, b1, W2, b2 = random_network(rng, N, D, H, C)
+        cases.append(Case((X, rng.normal(size=(N, C)), W1, b1, W2, b2), note=_note(N, D, H, C)))
     return cases
 
 
@@ -142,33 +144,19 @@ def _numeric_cases(rng):
     return _backward_cases(rng)[:1]
 
 
-def close_dict(student, reference, case: Case, rtol: float = 1e-4) -> tuple[bool, str]:
-    """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
-    if not isinstance(student, dict):
-        return False, f"expected a dict with keys {sorted(reference)}, got {type(student).__name__}"
-    if set(student) != set(reference):
-        return False, f"expected keys {sorted(reference)}, got {sorted(student)}"
-    for key, ref in reference.items():
-        got = np.asarray(student[key])
-        if got.shape != ref.shape:
-            return False, f"{key}: shape {got.shape}, expected {ref.shape}"
-        if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
-            err = np.max(np.abs(got - ref))
-            return False, f"{key}: off by up to {err:.2e} from the central differences"
-    return True, "every gradient matches"
-
-
 BUGS = {
     "ex04.forward": [
-        Bug("the activation is missing: H = tanh(X W1 + b1)",
-            lambda X, W1, b1, W2, b2: ((X @ W1 + b1) @ W2 + b2, X @ W1 + b1))],
+        Bug("the hidden layer's activation is missing",
+            lambda X, W1, b1, W2, b2: ((X @ W1 + b1) @ W2 + b2, X @ W1 + b1),
+            key="activation")],
     "ex04.hidden_layer": [
-        Bug("the tanh derivative is missing: dZ1 = dH * (1 - H**2) before dW1 = X^T dZ1",
-            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)))],
+        Bug("the gradient skipped the tanh: its local derivative is missing",
+            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)), key="activation")],
     "ex04.backward": [
-        Bug("the gradients are N times too large: the loss is a MEAN over the batch, "
-            "so dL/dY = (Y - Y_true) / N", lambda X, Yt, W1, b1, W2, b2: {
-                k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()})],
+        Bug("the gradients are N times too large: the loss is a MEAN over the batch",
+            lambda X, Yt, W1, b1, W2, b2: {
+                k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()},
+            key="missing 1/N")],
 }
 
 PARTS = [
@@ -177,7 +165,7 @@ PARTS = [
          description="forward: H = tanh(X W1 + b1), Y = H W2 + b2; return (Y, H)"),
     Part("ex04.loss", "half_mse", 1, half_mse, _loss_cases,
          compare=make_compare(names=("L", "dY")),
-         description="L = 1/(2N) sum (Y - Y_true)^2 and dL/dY"),
+         description="the mean half squared error and dL/dY"),
     Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
          compare=make_compare(names=("dW2", "db2", "dH")),
          description="output layer: dW2, db2 and dH from dY"),

@@ -14,9 +14,8 @@ from ...data import make_spirals
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
-from .ex03 import LabeledCase, accuracy_target
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = [
     "PARTS",
@@ -117,13 +116,16 @@ def _heldout_cases(rng):
 
 BUGS = {
     "ex05.linear_forward": [
-        Bug("the bias is missing: out = X W + b", lambda X, W, b: X @ W)],
+        Bug("the bias is missing", lambda X, W, b: X @ W, key="bias")],
     "ex05.relu_backward": [
-        Bug("the ReLU mask is missing: multiply dout by (X > 0)", lambda dout, X: dout)],
+        Bug("the ReLU mask is missing: the gradient passed through where X <= 0 too",
+            lambda dout, X: dout, key="missing mask"),
+        Bug("the mask was taken from dout, not from the layer's input X",
+            lambda dout, X: dout * (dout > 0), key="mask on dout")],
     "ex05.softmax_cross_entropy": [
-        Bug("dscores must be averaged over the batch too: (probs - onehot(y)) / N",
+        Bug("dscores is N times too large: the loss is a mean over the batch, so is its gradient",
             lambda s, y: (softmax_cross_entropy(s, y)[0],
-                          softmax_cross_entropy(s, y)[1] * s.shape[0]))],
+                          softmax_cross_entropy(s, y)[1] * s.shape[0]), key="missing 1/N")],
 }
 
 PARTS = [
@@ -131,9 +133,7 @@ PARTS = [
          compare=make_compare(names=("out",), bugs=BUGS["ex05.linear_forward"]),
          description="Linear forward: X W + b"),
     Part("ex05.linear_backward", "linear_backward", 3, linear_backward, _backward_cases,
-         compare=make_compare(names=("dX", "dW", "db"),
-                              hints={"dW": "dW = X.T @ dout", "dX": "dX = dout @ W.T",
-                                     "db": "db = dout.sum(axis=0)"}),
+         compare=make_compare(names=("dX", "dW", "db")),
          description="Linear backward: dX, dW, db"),
     Part("ex05.relu_backward", "relu_backward", 1, relu_backward, _relu_cases,
          compare=make_compare(names=("dX",), bugs=BUGS["ex05.relu_backward"]),

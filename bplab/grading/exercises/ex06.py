@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = [
     "A_BOWL",
@@ -104,7 +104,7 @@ def _compare_lr(student, reference, case) -> tuple[bool, str]:
     ok = abs(lr - reference) <= 0.01 * reference
     return ok, (f"max_stable_lr = {lr:.4g}: right" if ok else
                 f"max_stable_lr = {lr:.4g} is not right: gradient descent on a quadratic "
-                "diverges once lr * (largest eigenvalue of A) > 2")
+                "diverges when one eigen-direction of A grows at every step")
 
 
 def _adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -115,11 +115,12 @@ def _adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, ep
 
 BUGS = {
     "ex06.momentum": [
-        Bug("the velocity must include the learning rate: v = momentum * v - lr * dw",
-            lambda w, dw, v, lr, momentum=0.9: (w + momentum * v - dw, momentum * v - dw))],
+        Bug("the learning rate is missing from the velocity",
+            lambda w, dw, v, lr, momentum=0.9: (w + momentum * v - dw, momentum * v - dw),
+            key="lr")],
     "ex06.adam": [
-        Bug("the bias correction is missing: divide m by (1 - beta1**t) and v by "
-            "(1 - beta2**t) before the step", _adam_without_correction)],
+        Bug("the bias correction is missing: m and v start at zero, so early steps are too "
+            "small", _adam_without_correction, key="bias correction")],
 }
 
 PARTS = [

@@ -16,8 +16,8 @@ import numpy as np
 from ...data import load_digits
 from ...nn import MLP
 from ...train import layer_grad_norms
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
+from ..judge import compare_init, make_compare
+from ..spec import Bug, Case, Part
 
 __all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
            "he_init", "xavier_init"]
@@ -78,24 +78,6 @@ def first_and_last_grad_norms(config: dict, num_examples: int = 200) -> tuple[fl
 
 
 # ---- compares ----------------------------------------------------------------------------
-def _compare_init(student, reference, case: Case) -> tuple[bool, str]:
-    fan_in, fan_out, _ = case.args
-    W = np.asarray(student, dtype=float) if isinstance(student, np.ndarray) else None
-    if W is None or W.shape != (fan_in, fan_out):
-        shape = getattr(student, "shape", type(student).__name__)
-        return False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"
-    target = float(np.std(reference))   # the reference's spread, about its formula's std
-    std, mean = float(W.std()), float(W.mean())
-    if len(np.unique(W)) < 0.9 * W.size:
-        return False, "the weights are not random: draw each one independently"
-    if abs(mean) > 5 * target / np.sqrt(W.size):
-        return False, f"mean {mean:.2e}: the weights should be centred on 0"
-    ok = abs(std - target) <= 0.04 * target
-    return ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
-                f"std {std:.4f}, expected {target:.4f} (fan_in={fan_in}, fan_out={fan_out}): "
-                "check which fans go into the variance and the factor 2")
-
-
 def _compare_diagnosis(student, reference, case) -> tuple[bool, str]:
     answer = str(student).strip().lower()
     if answer == reference:
@@ -154,15 +136,15 @@ def _norms_without_activation_grad(weights, X, dout, activation):
 
 BUGS = {
     "ex07.gradient_norms": [
-        Bug("the activation's derivative is missing: multiply the gradient by f'(Z) "
-            "when passing back through each activation", _norms_without_activation_grad)],
+        Bug("the activation's derivative is missing on the way back through each activation",
+            _norms_without_activation_grad, key="activation")],
 }
 
 PARTS = [
     Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
-         compare=_compare_init, description="Xavier/Glorot: variance 2 / (fan_in + fan_out)"),
-    Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=_compare_init,
-         description="He/Kaiming: variance 2 / fan_in"),
+         compare=compare_init, description="Xavier/Glorot initialisation"),
+    Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=compare_init,
+         description="He/Kaiming initialisation"),
     Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
          compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
          description="per-layer gradient norms of a deep network, by backprop"),

@@ -1,11 +1,12 @@
 """Exercise 8, handwritten digits: the graded parts.
 
 The 1797 digits are split once, stratified, with seed ``SPLIT_SEED``: 80 % form the
-development set the notebook loads with ``load_development_set()`` (it splits that again
-into train and validation parts as it likes); the other 20 % (359 images) are held out.
-The notebook never loads them: the grader hands them to the learner's ``predict`` (in a
-different order for each seed) and scores the accuracy here. ``bp.check`` shows that same
-held-out accuracy, so a learner can see the score but not the images or their labels.
+development set the notebook loads with ``bp.data.load_digits_development()`` (it splits
+that again into train and validation parts, ``VAL_SPLIT``); the other 20 % (359 images) are
+held out. The public check of ``predict`` (``public_cases``) scores it on the notebook's own
+validation split only, so running the check again and again tunes nothing on the held-out
+images; the hidden cases hand the held-out images to ``predict``, and that score is the
+grader's alone.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from ...data import load_digits, train_test_split
 from ...nn import MLP
 from ...optim import Adam
 from ...train import fit
-from ..diagnose import Bug, make_compare
-from ..spec import Case, Part
-from .ex03 import LabeledCase, accuracy_target
+from ..judge import accuracy_target, make_compare
+from ..spec import Bug, Case, LabeledCase, Part
 
 __all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
            "load_development_set", "per_class_accuracy"]
 
 SPLIT_SEED = 8
+VAL_SPLIT = {"test_size": 0.2, "rng": 0}   # the notebook's train/validation split of dev
 TARGET_ACCURACY = 0.95
 NUM_CLASSES = 10
 
@@ -85,6 +86,14 @@ def _per_class_cases(rng):
     return cms
 
 
+def _validation_cases(rng):
+    """Public: the notebook's own validation split of the development set, with labels."""
+    X_dev, y_dev = load_development_set()
+    _, X_val, _, y_val = train_test_split(X_dev, y_dev, **VAL_SPLIT)
+    return [LabeledCase((X_val,), note=f"your {len(y_val)} validation digits; the held-out "
+                        "score is the grader's", y=y_val, target=TARGET_ACCURACY)]
+
+
 def _heldout_cases(rng):
     _, X_held, _, y_held = _split()
     order = rng.permutation(len(y_held))
@@ -94,11 +103,11 @@ def _heldout_cases(rng):
 
 BUGS = {
     "ex08.confusion_matrix": [
-        Bug("rows and columns are swapped: cm[true, predicted]",
-            lambda y_true, y_pred, C: confusion_matrix(y_pred, y_true, C))],
+        Bug("rows and columns are swapped: rows are the true classes",
+            lambda y_true, y_pred, C: confusion_matrix(y_pred, y_true, C), key="transposed")],
     "ex08.per_class_accuracy": [
-        Bug("divide by the row sums (examples of each TRUE class), not the column sums",
-            lambda cm: np.diag(cm) / cm.sum(axis=0))],
+        Bug("divided by the column sums (predictions), not by the examples of each true class",
+            lambda cm: np.diag(cm) / cm.sum(axis=0), key="axis")],
 }
 
 PARTS = [
@@ -110,6 +119,6 @@ PARTS = [
          compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
          description="accuracy of each true class from the confusion matrix"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
-         compare=accuracy_target,
-         description=f"your MLP on the held-out digits: accuracy >= {TARGET_ACCURACY}"),
+         compare=accuracy_target, public_cases=_validation_cases,
+         description=f"your MLP on raw pixels: accuracy >= {TARGET_ACCURACY}"),
 ]

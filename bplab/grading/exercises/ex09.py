@@ -28,10 +28,12 @@ class Question:
 
 QUESTIONS = [
     Question("q1", "What does the backward pass of a network compute?",
-             ("The predictions, from the inputs to the output.",
+             (("The predictions, by running the layers from the input through to the output "
+              "and keeping every intermediate value for later."),
               ("The derivative of the loss with respect to every parameter and intermediate "
-              "value, from the loss back towards the inputs."),
-              "The new weights, by choosing them at random.",
+              "value."),
+              ("New weights, drawn at random whenever the loss stops improving, so that "
+              "training can escape a bad region."),
               "The accuracy on the validation set."),
              "b", "The forward pass computes values (and the loss); the backward pass "
              "propagates dL/d(value) from the loss back through every node.",
@@ -46,69 +48,80 @@ QUESTIONS = [
              "Evaluate every derivative at the value its function received."),
     Question("q3", "A value a is used by two nodes of a graph. Why does backprop ADD (+=) "
              "each node's contribution into a.grad?",
-             (("By the multivariable chain rule, the total derivative is the sum of the "
-              "contributions along every path from a to the loss."),
-              "To make training faster.",
-              "Adding is a bug; the second contribution should overwrite the first.",
+             (("Paths add: by the multivariable chain rule, the total derivative sums the "
+              "contributions of every path."),
+              ("To make training faster: adding into an existing number is cheaper than "
+              "allocating a new one for every node of the graph."),
+              ("It is a harmless bug: the second contribution should overwrite the first, "
+              "but the two are usually equal anyway."),
               "To average the gradients over the batch."),
              "a", "A change in a reaches the loss along both paths; their effects add up.",
              "Think of L = a * a: what is dL/da?"),
     Question("q4", "In a micrograd-style engine whose backward() does NOT reset grads, you "
              "call loss.backward() twice. What happens to the parameters' grads?",
-             ("Nothing: they are the same as after one call.",
+             (("Nothing: backward() recomputes every gradient from the graph, so they are the "
+              "same as after one call."),
               "They become zero.",
-              "Python raises an error.",
-              ("They are wrong: the second pass adds onto the grads the first one left "
-               "behind, in every node of the graph.")),
+              "Python raises an error, because the graph has already been used once.",
+              "They are wrong: the second pass adds onto what the first left behind."),
              "d", "Grads accumulate with +=. Intermediate nodes keep their old grads too and "
              "pass them on, so the result is exactly 2x only if every parameter feeds the "
              "loss directly (lesson 02 shows 3x, 6x, then 10x). A training loop must zero "
              "them before each backward pass (bp.Value.backward resets them for you).",
              "The _backward closures use +=."),
-    Question("q5", "A network has P = 1,000,000 parameters. About how much work does the full "
-             "gradient cost by central differences, and by backprop?",
-             ("About one forward pass either way.",
-              ("2,000,000 forward passes (two per parameter) vs. one forward and one backward "
-              "pass (a small constant times one forward pass)."),
-              "1,000,000 forward passes either way.",
-              "Backprop costs more: it has to store every intermediate value."),
+    Question("q5", "A network has P = 1,000,000 parameters. How many passes through the "
+             "network does the full gradient take by central differences, and by backprop?",
+             (("About one forward pass either way, since both methods only need the loss at "
+              "the current weights."),
+              "2,000,000 forward passes vs. one forward and one backward pass.",
+              "1,000,000 forward passes either way: every parameter needs a pass of its own.",
+              ("As many passes by backprop as by central differences: backprop only saves "
+              "memory, since it keeps nothing between the layers.")),
              "b", "Finite differences perturb one parameter at a time; backprop reuses the "
-             "upstream gradient to get all P derivatives in one backward sweep.",
+             "upstream gradient to get all P derivatives in one backward sweep. Its real "
+             "price is memory: it stores every intermediate value of the forward pass.",
              "How many loss evaluations does one central difference need, and for how many "
              "parameters?"),
     Question("q6", "Which of these IS backpropagation?",
-             ("Choosing the initial weights with He initialisation.",
+             (("Choosing the initial weights with He initialisation, so that gradients "
+              "neither vanish nor explode in a deep network."),
               "Measuring the accuracy on a held-out test set.",
-              ("Computing dL/dW of every layer by applying the chain rule from the output "
-              "layer back to the first."),
-              "Choosing the number of layers and units."),
+              "Computing every layer's dL/dW with the chain rule, from the output back.",
+              ("Choosing the number of layers and units by trying several architectures on "
+              "validation data.")),
              "c", "Initialisation, evaluation and architecture design are other steps of "
              "building a network; backprop only computes gradients.",
              "Backprop is an algorithm for one specific quantity."),
     Question("q7", "In a 10-layer sigmoid network, the first layer's gradient norm is 1e-9 "
              "times the last layer's. What is going on, and what helps?",
-             (("The gradient vanishes: each layer multiplies it by sigmoid' <= 0.25 and small "
-              "weights; use ReLU with He init (or tanh with Xavier)."),
-              "The learning rate is too large; lower it.",
+             (("The gradient vanishes (sigmoid' <= 0.25 per layer, small weights): use ReLU "
+              "with He init."),
+              ("The learning rate is too large, so the early layers overshoot and their "
+              "gradients cancel out; lower the learning rate by 10x."),
               "The network has too few parameters; add layers.",
-              "The data are not shuffled; shuffle them."),
+              ("The data are not shuffled, so consecutive batches pull the first layer in "
+              "opposite directions; shuffle them every epoch.")),
              "a", "Backprop multiplies one local derivative per layer; factors below 1 "
              "shrink the gradient geometrically with depth.",
              "What does backprop multiply at every layer on the way back?"),
     Question("q8", "The training loss falls for a few steps, then oscillates, grows and "
              "becomes NaN. What is the most likely cause?",
-             ("The learning rate is too small.",
+             (("The learning rate is too small, so the optimiser stalls and round-off makes "
+              "the loss drift upwards."),
               "The gradients vanish.",
-              "There are too few epochs.",
+              ("There are too few epochs for the loss to settle, so it keeps moving around "
+              "before it converges."),
               "The learning rate is too large: steps overshoot the minimum."),
              "d", "Too large a step jumps across the valley to a higher point each time; "
              "reduce lr (e.g. by 10x).",
              "Which setting controls the size of each step?"),
     Question("q9", "Where is backpropagation used?",
-             ("Only to train small multilayer perceptrons.",
-              ("To train practically every modern neural network: image and speech "
-              "recognition, translation, language models and more."),
-              "Only at prediction time, to compute outputs.",
+             (("Only to train small multilayer perceptrons; large networks such as language "
+              "models need a different algorithm."),
+              ("To train practically every modern neural network, from vision to language "
+              "models."),
+              ("Only at prediction time, to compute the outputs of a trained network from its "
+              "inputs."),
               "Only for linear regression."),
              "b", "Any network whose loss is differentiable is trained with gradients that "
              "backprop computes, from convolutional to transformer networks.",

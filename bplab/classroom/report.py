@@ -1,0 +1,286 @@
+"""What the class got wrong: one self-contained HTML file built from the grader's JSON.
+
+For each exercise: how many submitted, the distribution of totals, and the pass rate of
+every part. For each part: its status counts, the bugs the diagnosis named most often
+(the part's ``bug`` key; when that is empty, the key is read from the feedback text),
+and the lesson cells that teach the fix. Plots are PNGs inlined as base64, so the file
+can be mailed or put on a course page as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from . import ClassroomError
+
+__all__ = ["BUG_PATTERNS", "GENERIC", "LESSONS", "UNTAUGHT", "bug_of", "plain_heading", "render_report",
+           "summarise", "write_report"]
+
+# (bug key, pattern in the diagnosis's feedback); the first match wins. Keys follow the
+# spec's Bug(key=...) vocabulary so the JSON's "bug" field and the fallback agree.
+BUG_PATTERNS = [
+    ("missing mask", r"mask is missing|multiply dout by \(X > 0\)"),
+    ("mask on dout", r"mask was taken from dout|mask.*on dout|masks? dout"),
+    ("bias", r"bias is missing"),
+    ("transposed", r"looks transposed|transpose"),
+    ("missing 1/N", r"a missing 1/N|averaged over the batch too|N times too large"),
+    ("extra 1/N", r"an extra 1/N|N times too small"),
+    ("bias axis", r"wrong axis|sum over the batch axis only|an extra axis"),
+    ("accumulated", r"twice the expected value|accumulated"),
+    ("sign", r"wrong sign"),
+    ("nan/inf", r"nan or inf|overflow"),
+    ("zeros", r"all zeros"),
+    ("broadcast", r"broadcast"),
+    ("factor", r"constant factor"),
+    ("shape", r"wrong shape|should be an array of shape|should be a single number"),
+    ("accuracy", r"accuracy \S+ < |accuracy .* below|held-out accuracy"),
+    ("raised", r"raised [A-Za-z_]+(Error|Exception)"),
+]
+
+# Where each bug's fix is taught: (lesson notebook, the start of the heading of the cell that
+# teaches it, without its section number: "Batching" matches "## 7 · Batching: where ...").
+_BATCHING = ("04_backprop_matrix_form.ipynb",
+             "Batching: where the $1/N$ and the sums come from")
+_SHAPES = ("04_backprop_matrix_form.ipynb", "Every shape")
+_LINEAR = ("05_training_an_mlp.ipynb", "The Linear layer")
+_ACTIVATIONS = ("03a_single_neuron.ipynb", "Activation functions and their derivatives")
+_CHAIN = ("01_derivatives_chain_rule.ipynb", "The chain rule")
+_PATHS = ("01_derivatives_chain_rule.ipynb",
+          "When a variable reaches the output along several paths")
+_ACCUMULATE = ("02_computational_graphs_autograd.ipynb", "Why gradients accumulate: `+=`")
+_LOCAL = ("02_computational_graphs_autograd.ipynb",
+          "The backward pass: local derivative × upstream gradient")
+_JACOBIAN = ("10_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
+_NORM = ("10_backprop_as_vjp.ipynb", "Normalisation: every layer back to a standard scale")
+_ADAM = ("06_learning_rates_optimizers.ipynb", "Momentum and Adam")
+LESSONS = {
+    "transposed": [_SHAPES, _LINEAR],
+    "missing 1/N": [_BATCHING],
+    "extra 1/N": [_BATCHING],
+    "bias axis": [_BATCHING, _LINEAR],
+    "axis": [_BATCHING],
+    "bias": [_LINEAR],
+    "missing mask": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "mask on dout": [("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "activation": [_ACTIVATIONS, ("04_backprop_matrix_form.ipynb", "…then the hidden layer")],
+    "input for output": [_ACTIVATIONS, _LOCAL],
+    "accumulated": [_ACCUMULATE, ("02_computational_graphs_autograd.ipynb",
+                                  "… and why they must be reset")],
+    "overwritten": [_ACCUMULATE, _PATHS],
+    "branch": [_PATHS, _ACCUMULATE],
+    "upstream": [_LOCAL],
+    "power": [_LOCAL],
+    "inner derivative": [_CHAIN],
+    "factor": [_CHAIN],
+    "lambda": [_CHAIN],
+    "swapped": [("01_derivatives_chain_rule.ipynb", "Partial derivatives and the gradient")],
+    "forward difference": [("01_derivatives_chain_rule.ipynb",
+                            "Numerical derivatives: forward vs central differences")],
+    "sign": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    "lr": [_ADAM],
+    "bias correction": [_ADAM],
+    "nan/inf": [("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "zeros": [("04_backprop_matrix_form.ipynb", "In numpy")],
+    "broadcast": [_SHAPES, ("11_debugging_backprop.ipynb",
+                            "$(N,)$ against $(N, 1)$: broadcasting that hides a bug")],
+    "shape": [_SHAPES],
+    "diagonal only": [_JACOBIAN],
+    "diagonal": [_JACOBIAN],
+    "xhat": [_NORM],
+    "variance term": [_NORM],
+    "constant stats": [_NORM],
+    "accuracy": [("05_training_an_mlp.ipynb", "Reading the loss curves")],
+}
+# Bugs the specs name that no lesson cell teaches yet (the report says so).
+UNTAUGHT = {"mask not scaled"}
+# The grader's keys for a wrong answer it cannot name more precisely.
+GENERIC = {"wrong value", "type", "none", "known bug", "other"}
+STATUSES = ("passed", "failed", "not implemented", "missing", "error", "timeout")
+COLOURS = {"passed": "#2a9d8f", "failed": "#e76f51", "not implemented": "#adb5bd",
+           "missing": "#6c757d", "error": "#9d0208", "timeout": "#f4a261"}
+
+
+def bug_of(part: dict) -> str:
+    """The part's bug key: its ``bug`` field when that names a bug, else read from its
+    feedback; "" when it passed or was never attempted; the generic key (or "other") for
+    a failure no pattern names either."""
+    key = str(part.get("bug") or "")
+    if key and key not in GENERIC:
+        return key
+    if not key and part.get("status") not in ("failed", "error", "timeout"):
+        return ""
+    feedback = str(part.get("feedback", ""))
+    for named, pattern in BUG_PATTERNS:
+        if re.search(pattern, feedback):
+            return named
+    return key or ("timeout" if part.get("status") == "timeout" else "other")
+
+
+def _load(grades: str | Path | list) -> list[dict]:
+    """The grader's JSON list; ClassroomError saying what was expected."""
+    if isinstance(grades, list):
+        data = grades
+    else:
+        try:
+            data = json.loads(Path(grades).read_text())
+        except (OSError, json.JSONDecodeError) as err:
+            raise ClassroomError(f"cannot read grades from {str(grades)!r}: {err}") from err
+    if not isinstance(data, list) or not all(isinstance(s, dict) and "parts" in s
+                                             for s in data):
+        raise ClassroomError(f"{grades!r} is not the list `python -m bplab grade ... --out "
+                             "grades.json` writes (each submission needs a 'parts' list)"
+                             if not isinstance(grades, list) else "grades must be a list of "
+                             "submissions, each with a 'parts' list")
+    return data
+
+
+def _shape(text: str) -> str:
+    """Feedback without where it happened and with its numbers replaced, so that
+    'on public case 1 of 2 (N=4): dX is wrong at index (0, 1)' messages group."""
+    text = re.sub(r"^on (public case \d+ of \d+|a hidden case)( \([^)]*\))?: ", "", text)
+    return re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", text)[:160]
+
+
+def summarise(grades: str | Path | list) -> dict:
+    """{exercise: {"n", "totals", "max_total", "parts": {part_id: {...}}}} from the JSON."""
+    summary: dict[str, dict] = {}
+    for sub in _load(grades):
+        ex = summary.setdefault(str(sub.get("exercise", "?")), {
+            "n": 0, "totals": [], "max_total": 0, "parts": {}})
+        ex["n"] += 1
+        ex["totals"].append(sub.get("total", 0) or 0)
+        ex["max_total"] = max(ex["max_total"], sub.get("max_total", 0) or 0)
+        for part in sub["parts"]:
+            p = ex["parts"].setdefault(part.get("part_id", "?"), {
+                "n": 0, "statuses": Counter(), "bugs": Counter(), "other": Counter(),
+                "max_points": part.get("max_points", 0)})
+            p["n"] += 1
+            p["statuses"][part.get("status", "?")] += 1
+            key = bug_of(part)
+            if key:
+                p["bugs"][key] += 1
+            if key == "other":
+                p["other"][_shape(str(part.get("feedback", "")))] += 1
+    return summary
+
+
+def _png(fig: Figure) -> str:
+    """The figure as an inline <img> (base64 PNG)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="plot" src="data:image/png;base64,{data}">'
+
+
+def _exercise_plot(ex: dict) -> str:
+    """Totals histogram and pass rate per part, side by side."""
+    fig = Figure(figsize=(9, 2.8), layout="constrained")
+    ax_total, ax_rate = fig.subplots(1, 2)
+    top = max(ex["max_total"], 1)
+    ax_total.hist(ex["totals"], bins=[b - 0.5 for b in range(int(top) + 2)], color="#457b9d")
+    ax_total.set(xlabel="total points", ylabel="submissions", title="score distribution")
+    ax_total.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_total.yaxis.set_major_locator(MaxNLocator(integer=True))
+    names = [pid.split(".", 1)[-1] for pid in ex["parts"]]
+    rates = [p["statuses"]["passed"] / p["n"] for p in ex["parts"].values()]
+    ax_rate.barh(names[::-1], rates[::-1], color="#2a9d8f")
+    ax_rate.set(xlim=(0, 1), xlabel="pass rate", title="pass rate per part")
+    return _png(fig)
+
+
+def _part_plot(part: dict) -> str:
+    """Status counts and the most frequent bugs of one part."""
+    fig = Figure(figsize=(9, 2.4), layout="constrained")
+    ax_status, ax_bugs = fig.subplots(1, 2)
+    statuses = [s for s in STATUSES if part["statuses"][s]] or ["passed"]
+    ax_status.barh(statuses[::-1], [part["statuses"][s] for s in statuses][::-1],
+                   color=[COLOURS.get(s, "#999") for s in statuses][::-1])
+    ax_status.set(xlabel="submissions", title="status")
+    bugs = part["bugs"].most_common(6)
+    if bugs:
+        ax_bugs.barh([k for k, _ in bugs][::-1], [c for _, c in bugs][::-1], color="#e76f51")
+    else:
+        ax_bugs.text(0.5, 0.5, "no bug named", ha="center", va="center")
+    ax_bugs.set(xlabel="submissions", title="bugs named most often")
+    for ax in (ax_status, ax_bugs):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return _png(fig)
+
+
+def plain_heading(line: str) -> str:
+    """A markdown heading without its #s and section number: '## 7 · Batching' -> 'Batching'."""
+    return re.sub(r"^\d+[a-z]? · ", "", line.lstrip("#").strip())
+
+
+def _lessons_html(key: str) -> str:
+    """Where the fix for ``key`` is taught, as a short list."""
+    places = LESSONS.get(key)
+    if not places:
+        if key in GENERIC:
+            return "<em>the diagnosis names no specific bug</em>"
+        return "<em>not taught in a lesson yet</em>" if key in UNTAUGHT else \
+            "<em>no lesson mapped</em>"
+    return "; ".join(f"<code>notebooks/{html.escape(nb)}</code>, cell “{html.escape(head)}”"
+                     for nb, head in places)
+
+
+def _part_html(part_id: str, part: dict) -> str:
+    """One part's section: pass rate, plot, bug table with lessons, unnamed failures."""
+    rate = part["statuses"]["passed"] / part["n"]
+    rows = "".join(
+        f"<tr><td>{html.escape(key)}</td><td>{count}</td><td>{count / part['n']:.0%}</td>"
+        f"<td>{_lessons_html(key)}</td></tr>" for key, count in part["bugs"].most_common())
+    table = (f"<table><tr><th>bug</th><th>submissions</th><th>share</th>"
+             f"<th>where the fix is taught</th></tr>{rows}</table>" if rows else
+             "<p>No bug named: every attempt passed or was not implemented.</p>")
+    others = "".join(f"<li>{html.escape(text)} ({count})</li>"
+                     for text, count in part["other"].most_common(3))
+    other_html = f"<p>Failures no bug names, most common:</p><ul>{others}</ul>" if others else ""
+    return (f'<section class="part" id="{html.escape(part_id)}"><h3>{html.escape(part_id)} '
+            f'<span class="rate">pass rate {rate:.0%} of {part["n"]}</span></h3>'
+            f"{_part_plot(part)}{table}{other_html}</section>")
+
+
+def _exercise_html(name: str, ex: dict) -> str:
+    mean = sum(ex["totals"]) / max(ex["n"], 1)
+    full = sum(t >= ex["max_total"] for t in ex["totals"])
+    head = (f'<section class="exercise" id="{html.escape(name)}"><h2>{html.escape(name)}</h2>'
+            f"<p>{ex['n']} submissions; mean {mean:.1f} / {ex['max_total']} points; "
+            f"{full} with full marks.</p>{_exercise_plot(ex)}")
+    return head + "".join(_part_html(pid, p) for pid, p in ex["parts"].items()) + "</section>"
+
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#222}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;
+text-align:left;font-size:.9rem}.rate{font-weight:normal;color:#555;font-size:.9rem}
+section.part{border-top:1px solid #eee;padding-top:.5rem}img{max-width:100%}"""
+
+
+def render_report(grades: str | Path | list, summary: dict | None = None) -> str:
+    """The whole report as one HTML string (no external files, scripts or fonts);
+    ``summary`` is ``summarise(grades)`` when the caller has it already."""
+    summary = summary if summary is not None else summarise(grades)
+    n = sum(ex["n"] for ex in summary.values())
+    body = "".join(_exercise_html(name, ex) for name, ex in sorted(summary.items()))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>bplab class report</title><style>{CSS}</style></head><body>"
+            f"<h1>What the class got wrong</h1><p>{n} submissions, "
+            f"{len(summary)} exercise(s). Bugs come from the grader's diagnosis; "
+            f"each links to the lesson cell that teaches the fix.</p>{body}</body></html>")
+
+
+def write_report(grades: str | Path | list, out: str | Path) -> str:
+    """Write the report to ``out``; a one-line summary of what it covers."""
+    summary = summarise(grades)
+    Path(out).write_text(render_report(grades, summary), encoding="utf-8")
+    n = sum(ex["n"] for ex in summary.values())
+    return f"{n} submissions, exercises {', '.join(sorted(summary)) or 'none'}"

@@ -1,0 +1,41 @@
+"""Functions that exercise cases hand to a learner's code (ex01 differentiates them).
+
+They are public test material, not answers: the wire format carries them by name (only
+names listed here), so a case can cross into the sandbox as data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["bump", "cubic", "d_bump_wrong", "d_cubic", "d_wavy", "wavy"]
+
+
+def cubic(x):
+    """x**3 - 2x; its second derivative 6x makes a forward difference visibly wrong."""
+    return x ** 3 - 2.0 * x
+
+
+def d_cubic(x):
+    """The exact derivative of ``cubic``: 3x**2 - 2."""
+    return 3.0 * x ** 2 - 2.0
+
+
+def wavy(x):
+    """sin(3x) * e**(x/2)."""
+    return np.sin(3.0 * x) * np.exp(0.5 * x)
+
+
+def d_wavy(x):
+    """The exact derivative of ``wavy``: (3 cos 3x + 0.5 sin 3x) e**(x/2)."""
+    return (3.0 * np.cos(3.0 * x) + 0.5 * np.sin(3.0 * x)) * np.exp(0.5 * x)
+
+
+def bump(x):
+    """e**(-x**2)."""
+    return np.exp(-x * x)
+
+
+def d_bump_wrong(x):
+    """A WRONG derivative of ``bump`` (the inner derivative's factor 2 lost): -x e**(-x**2)."""
+    return -x * np.exp(-x * x)

@@ -1,0 +1,207 @@
+"""Exercise 11, spot the bug: the graded parts.
+
+The notebook hands the learner a broken version of each function below (``BROKEN``, the
+same code it shows); the learner finds the bug and writes the fixed function under the
+part's name. A learner who submits the broken version unchanged is told so (the bug's
+``key`` names it for the class report) without being told where the bug is.
+
+Letters: N batch, D inputs, H outputs of a layer. Cases use N, D, H all different, N > 1
+and inputs of both signs, except where a bug can only be silent with equal sizes, which
+is noted on the case.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..judge import make_compare
+from ..spec import Bug, Case, Part
+
+__all__ = ["BROKEN", "PARTS", "fit_linear", "linear_backward", "linear_mse_grads",
+           "mse_grad", "regression_grads", "relu_backward", "relu_layer_backward",
+           "scale_shift_backward"]
+
+
+# ---- references (the fixed functions) ----------------------------------------------------
+def linear_backward(dout, X, W):
+    """out = X W + b. dout (N, H) -> (dX (N, D), dW (D, H), db (H,))."""
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+
+def mse_grad(pred, target):
+    """L = (1/N) sum_n ||pred_n - target_n||^2 for pred, target (N, H) -> (L, dpred (N, H))."""
+    N = pred.shape[0]
+    diff = pred - target
+    return float(np.sum(diff ** 2) / N), 2.0 * diff / N
+
+
+def scale_shift_backward(dout, X, gamma):
+    """out = X * gamma + beta, gamma and beta (D,) shared by the rows ->
+    (dX (N, D), dgamma (D,), dbeta (D,))."""
+    return dout * gamma, np.sum(dout * X, axis=0), dout.sum(axis=0)
+
+
+def relu_layer_backward(dout, X, W, b):
+    """out = relu(X W + b). dout (N, H) -> (dX (N, D), dW (D, H), db (H,))."""
+    dZ = dout * (X @ W + b > 0)
+    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)
+
+
+def relu_backward(dout, X):
+    """out = relu(X). dout, X (N, D) -> dX (N, D)."""
+    return dout * (X > 0)
+
+
+def linear_mse_grads(X, Y, W, b):
+    """Gradients {"W": (D, H), "b": (H,)} of mse_grad(X W + b, Y)'s loss."""
+    _, dpred = mse_grad(X @ W + b, Y)
+    return {"W": X.T @ dpred, "b": dpred.sum(axis=0)}
+
+
+def regression_grads(X, y, w, b):
+    """Linear regression with one output: pred = X w + b, w (D, 1), y (N,) labels.
+
+    L = mean_n (pred_n - y_n)^2. Returns (L, dw (D, 1), db a float).
+    """
+    diff = X @ w + b - y.reshape(-1, 1)          # (N, 1): y as a column
+    N = X.shape[0]
+    return float(np.mean(diff ** 2)), X.T @ (2 * diff / N), float(np.sum(2 * diff / N))
+
+
+def fit_linear(X, Y, lr, num_steps):
+    """Full-batch gradient descent on mse_grad's loss of X W from W = 0: returns W (D, H)."""
+    W = np.zeros((X.shape[1], Y.shape[1]))
+    for _ in range(num_steps):
+        _, dpred = mse_grad(X @ W, Y)
+        W = W - lr * X.T @ dpred
+    return W
+
+
+# ---- the broken versions the notebook shows ------------------------------------------------
+def _linear_backward_transposed(dout, X, W):
+    return dout @ W.T, dout.T @ X, dout.sum(axis=0)
+
+
+def _mse_grad_missing_n(pred, target):
+    diff = pred - target
+    return float(np.sum(diff ** 2) / pred.shape[0]), 2.0 * diff
+
+
+def _scale_shift_wrong_axis(dout, X, gamma):
+    return dout * gamma, np.sum(dout * X, axis=1), dout.sum(axis=1)
+
+
+def _relu_layer_missing_mask(dout, X, W, b):
+    return dout @ W.T, X.T @ dout, dout.sum(axis=0)
+
+
+def _relu_mask_on_dout(dout, X):
+    return dout * (dout > 0)
+
+
+def _linear_mse_extra_n(X, Y, W, b):
+    _, dpred = mse_grad(X @ W + b, Y)
+    N = X.shape[0]
+    return {"W": X.T @ dpred / N, "b": dpred.sum(axis=0) / N}
+
+
+def _regression_broadcast(X, y, w, b):
+    diff = X @ w + b - y                          # (N, 1) - (N,) -> (N, N)
+    N = X.shape[0]
+    return float(np.mean(diff ** 2)), X.T @ (2 * diff / N), float(np.sum(2 * diff / N))
+
+
+def _fit_linear_accumulated(X, Y, lr, num_steps):
+    W = np.zeros((X.shape[1], Y.shape[1]))
+    dW = np.zeros_like(W)
+    for _ in range(num_steps):
+        _, dpred = mse_grad(X @ W, Y)
+        dW += X.T @ dpred                         # never reset between steps
+        W = W - lr * dW
+    return W
+
+
+BROKEN = {
+    "linear_backward": (_linear_backward_transposed, "transposed"),
+    "mse_grad": (_mse_grad_missing_n, "missing 1/N"),
+    "scale_shift_backward": (_scale_shift_wrong_axis, "bias axis"),
+    "relu_layer_backward": (_relu_layer_missing_mask, "missing mask"),
+    "relu_backward": (_relu_mask_on_dout, "mask on dout"),
+    "linear_mse_grads": (_linear_mse_extra_n, "extra 1/N"),
+    "regression_grads": (_regression_broadcast, "broadcast"),
+    "fit_linear": (_fit_linear_accumulated, "accumulated"),
+}
+
+
+# ---- cases -------------------------------------------------------------------------------
+SIZES = ((5, 4, 3), (7, 3, 6))   # (N, D, H)
+
+
+def _layer_cases(rng):
+    return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H))),
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+
+
+def _mse_cases(rng):
+    return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, H))), note=f"N={N}, H={H}")
+            for N, _, H in SIZES]
+
+
+def _scale_shift_cases(rng):
+    cases = [Case((rng.normal(size=(N, D)), rng.normal(size=(N, D)), rng.normal(size=D)),
+                  note=f"N={N}, D={D}") for N, D, _ in SIZES]
+    cases.append(Case((rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)),
+                      note="N = D = 4: the wrong axis gives the right shape here"))
+    return cases
+
+
+def _relu_layer_cases(rng):
+    return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H)),
+                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+
+
+def _relu_cases(rng):
+    return [Case((rng.normal(size=(N, D)), rng.normal(size=(N, D))),
+                 note=f"N={N}, D={D}, dout and X of both signs") for N, D, _ in SIZES]
+
+
+def _linear_mse_cases(rng):
+    return [Case((rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(D, H)),
+                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+
+
+def _regression_cases(rng):
+    return [Case((rng.normal(size=(N, D)), rng.normal(size=N), rng.normal(size=(D, 1)),
+                  float(rng.normal())), note=f"N={N}, D={D}, y of shape ({N},)")
+            for N, D, _ in SIZES]
+
+
+def _fit_cases(rng):
+    cases = []
+    for N, D, H in SIZES:
+        X = rng.normal(size=(N, D))
+        Y = X @ rng.normal(size=(D, H)) + 0.1 * rng.normal(size=(N, H))
+        cases.append(Case((X, Y, 0.05, 20), note=f"N={N}, D={D}, H={H}, lr=0.05, 20 steps"))
+    return cases
+
+
+REFERENCES = {
+    "linear_backward": (linear_backward, _layer_cases, ("dX", "dW", "db"), 2),
+    "mse_grad": (mse_grad, _mse_cases, ("L", "dpred"), 1),
+    "scale_shift_backward": (scale_shift_backward, _scale_shift_cases,
+                             ("dX", "dgamma", "dbeta"), 2),
+    "relu_layer_backward": (relu_layer_backward, _relu_layer_cases, ("dX", "dW", "db"), 2),
+    "relu_backward": (relu_backward, _relu_cases, ("dX",), 1),
+    "linear_mse_grads": (linear_mse_grads, _linear_mse_cases, None, 1),
+    "regression_grads": (regression_grads, _regression_cases, ("L", "dw", "db"), 2),
+    "fit_linear": (fit_linear, _fit_cases, ("W",), 2),
+}
+
+BUGS = {f"ex11.{name}": [Bug("this is still the broken version: run its gradient check "
+                             "and compare with the numerical gradient", fn, key=key)]
+        for name, (fn, key) in BROKEN.items()}
+
+PARTS = [Part(f"ex11.{name}", name, points, ref, cases,
+              compare=make_compare(names=names, bugs=BUGS[f"ex11.{name}"]),
+              description=f"the fixed {name}")
+         for name, (ref, cases, names, points) in REFERENCES.items()]

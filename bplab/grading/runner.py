@@ -1,0 +1,300 @@
+"""Inside the sandbox: run a learner's notebook in a kernel, then call their code on the
+cases' arguments, and stream what came back to the grader as lines of data.
+
+``python -m bplab.grading.runner INBOX`` reads ``INBOX/notebook.ipynb`` (the learner's code
+cells) and ``INBOX/calls.json`` (for each part: the name to call and the cases' arguments:
+never an expected value or a label), and writes to its standard output one line of
+``wire`` data per event: each cell's status, then each part's outcomes, then "done".
+Nothing here decides a grade: the grader judges the outcomes in its own process, so what
+the learner's code does to this process changes nothing but its own answers.
+
+``KernelSession.run(source)`` executes code with a timeout and reports what happened
+("ok", "error" with the exception name, "timeout", "died") instead of raising. Output is
+capped per cell, a timed-out cell is interrupted, and a kernel that dies or ignores the
+interrupt is restarted (the notebook so far is replayed, within the grader's one budget).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import stat
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client import KernelManager
+
+__all__ = ["OUTPUT_CAP", "CellRun", "KernelSession", "harness", "main"]
+
+OUTPUT_CAP = 20_000  # characters of output a cell may print before the rest is counted as dropped
+PROBE_TIMEOUT = 5.0
+OUTPUT_TYPES = ("stream", "display_data", "execute_result", "update_display_data")
+
+
+def _chars(content: dict) -> int:
+    """Characters an output message carries: stream text plus every display-data value,
+    measured as text (a JSON or list value counts its serialised length)."""
+    size = len(str(content.get("text", "")))
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
+    return size
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """What running one cell did: status "ok", "error", "timeout", "died" or "skipped"."""
+
+    status: str
+    ename: str = ""
+    evalue: str = ""
+
+
+class KernelSession:
+    """A python3 kernel in ``workdir`` with environment ``env``, driven through
+    jupyter_client (no notebook library: it costs a second of imports per submission).
+    Outputs are not kept, only counted: past OUTPUT_CAP per cell they count as dropped."""
+
+    def __init__(self, workdir: str, env: dict | None = None, startup_timeout: float = 60):
+        self.workdir, self.env = workdir, dict(env or os.environ)
+        self.startup_timeout = startup_timeout
+        self.km: KernelManager | None = None
+        self.kc = None
+        self.starts, self.dropped_output = 0, 0
+
+    def start(self) -> None:
+        """Start a fresh kernel (closing any previous one)."""
+        self.close()
+        km = KernelManager(kernel_name="python3")
+        # the kernel's own stdout/stderr (not cell output) would flood the grader
+        km.start_kernel(cwd=self.workdir, env=self.env, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+        kc = km.client()
+        kc.start_channels()
+        self.km, self.kc, self.starts = km, kc, self.starts + 1
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Shut the kernel down (no-op when none is running)."""
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            kc.stop_channels()
+        if km is not None:
+            km.shutdown_kernel(now=True)
+
+    def _reply(self, msg_id: str) -> dict:
+        """The execute_reply of ``msg_id`` (other replies are skipped)."""
+        deadline = time.monotonic() + PROBE_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_shell_msg(timeout=PROBE_TIMEOUT)
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg["content"]
+        return {}
+
+    def _execute(self, source: str, timeout: float) -> CellRun:
+        """Run ``source`` once; status from the kernel's reply, or timeout/died."""
+        msg_id = self.kc.execute(source, store_history=False, allow_stdin=False)
+        deadline, printed = time.monotonic() + timeout, 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return CellRun("timeout")
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
+            except queue.Empty:
+                if not self.km.is_alive():
+                    return CellRun("died")
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind in OUTPUT_TYPES:
+                size = _chars(content)
+                self.dropped_output += max(0, min(size, printed + size - OUTPUT_CAP))
+                printed += size
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        reply = self._reply(msg_id)
+        if reply.get("status") == "error":
+            return CellRun("error", str(reply.get("ename", ""))[:100],
+                           str(reply.get("evalue", ""))[:300])
+        return CellRun("ok")
+
+    def _responsive(self) -> bool:
+        """Interrupt whatever runs and check the kernel answers again."""
+        try:
+            self.km.interrupt_kernel()
+        except Exception:  # noqa: BLE001 - a dead kernel cannot be interrupted
+            return False
+        return self._execute("None", PROBE_TIMEOUT).status == "ok"
+
+    def run(self, source: str, timeout: float) -> CellRun:
+        """Run ``source`` with ``timeout`` seconds; afterwards the kernel is usable again,
+        or ``alive`` is False (it died, or ignored the interrupt: call ``start``)."""
+        if self.kc is None:
+            self.start()
+        result = self._execute(source, timeout)
+        if result.status == "timeout" and not self._responsive() or result.status == "died":
+            self.close()
+        return result
+
+    @property
+    def alive(self) -> bool:
+        """False after the kernel died or had to be given up."""
+        return self.kc is not None
+
+
+# ---- the harness: the one call the kernel makes per part -------------------------------------
+def harness(namespace: dict, calls_path: str, index: int, out_path: str) -> None:
+    """Call ``namespace[name]`` of part ``index`` on its cases' arguments; write outcomes."""
+    from .judge import call_cases
+    from .spec import Case
+    from .wire import dumps, loads
+
+    with open(calls_path) as f:
+        call = loads(f.read())["parts"][index]
+    if call["name"] not in namespace:
+        result = {"missing": call["name"]}
+    else:
+        cases = [Case(tuple(c["args"]), dict(c["kwargs"])) for c in call["cases"]]
+        result = {"outcomes": call_cases(namespace[call["name"]], call["kind"], cases)}
+    with open(out_path, "w") as f:
+        f.write(dumps(result))
+
+
+def _harness_source(calls_path: str, index: int, out_path: str) -> str:
+    return (f"__import__('bplab.grading.runner', fromlist=['harness'])"
+            f".harness(globals(), {calls_path!r}, {index}, {out_path!r})")
+
+
+MAX_KERNEL_STARTS = 6
+MAX_ANSWER_BYTES = 8 * 2**20
+
+
+def read_regular(path: str, cap: int) -> bytes | None:
+    """At most ``cap`` bytes of a regular file, never following a link and never blocking on
+    a FIFO; None when it is missing, not a regular file, or larger than ``cap``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        data = os.read(fd, cap + 1)
+        return data if len(data) <= cap else None
+    finally:
+        os.close(fd)
+
+
+class _Replayer:
+    """A KernelSession that replays the cells run so far after the kernel dies."""
+
+    def __init__(self, workdir: str, timeout: float):
+        self.session, self.timeout = KernelSession(workdir, dict(os.environ)), timeout
+        self.ran: list[str] = []
+
+    def _restart(self) -> bool:
+        while self.session.starts < MAX_KERNEL_STARTS:
+            self.session.start()
+            for source in list(self.ran):
+                if self.session.run(source, self.timeout).status in ("died", "timeout") \
+                        and not self.session.alive:
+                    self.ran.remove(source)  # the cell that kills the kernel is not replayed
+                    break
+            else:
+                return True
+        return False
+
+    def step(self, source: str, replay: bool) -> CellRun:
+        if not self.session.alive and not self._restart():
+            return CellRun("skipped")
+        result = self.session.run(source, self.timeout)
+        if replay and self.session.alive:
+            self.ran.append(source)
+        return result
+
+
+def _part_line(run: _Replayer, inbox: str, index: int) -> dict:
+    """Call part ``index`` through the harness; its outcomes, or what went wrong."""
+    out_path = os.path.join(run.session.workdir, f".answers-{index}-{os.urandom(6).hex()}.json")
+    result = run.step(_harness_source(os.path.join(inbox, "calls.json"), index, out_path), False)
+    if result.status != "ok":
+        return {"part": index, "status": result.status, "ename": result.ename,
+                "evalue": result.evalue}
+    raw = read_regular(out_path, MAX_ANSWER_BYTES)
+    if raw is None:
+        return {"part": index, "status": "error", "evalue": "no readable answers file"}
+    from .wire import WireError, loads
+
+    try:
+        return {"part": index, "answers": loads(raw.decode("utf-8", "replace"))}
+    except WireError as err:
+        return {"part": index, "status": "error", "evalue": f"unreadable answers: {err}"}
+
+
+def main(inbox: str, emit) -> None:
+    """Run the notebook, then every part; ``emit(dict)`` each line of what happened."""
+    with open(os.path.join(inbox, "settings.json")) as f:
+        settings = json.load(f)
+    with open(os.path.join(inbox, "notebook.ipynb")) as f:
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                   for c in json.load(f)["cells"]]
+    run = _Replayer(os.getcwd(), float(settings["timeout"]))
+    try:
+        run.session.start()  # the harness's imports, before any learner code and its clock
+        run.session.run("import bplab.grading.runner", 60.0)
+        run.ran.append("import bplab.grading.runner")
+        cells = []
+        for index, source in enumerate(sources):
+            result = run.step(source, True)
+            cells.append({"index": index, "status": result.status, "ename": result.ename,
+                          "evalue": result.evalue})
+        emit({"cells": cells})
+        for index in range(int(settings["parts"])):
+            emit(_part_line(run, inbox, index))
+        emit({"done": True, "starts": run.session.starts,
+              "dropped": run.session.dropped_output})
+    finally:
+        run.session.close()
+
+
+def _emitter():
+    """Write lines to the original stdout only; everything else printed goes nowhere."""
+    from .wire import dumps
+
+    channel = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    return lambda line: channel.write(dumps(line) + "\n")
+
+
+def _run_reporting_crashes(inbox: str) -> None:
+    """main(), with a crash of the runner itself reported as a line (it is not the
+    learner's fault, and the grader says so)."""
+    import traceback
+
+    emit = _emitter()
+    try:
+        main(inbox, emit)
+    except Exception as err:  # noqa: BLE001 - whatever stops the runner must be reported
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        emit({"crash": f"{type(err).__name__}: {str(err)[:300]} "
+                       f"({Path(where.filename).name}:{where.lineno})"})
+
+
+if __name__ == "__main__":
+    import sys
+
+    _run_reporting_crashes(sys.argv[1])

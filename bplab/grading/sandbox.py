@@ -1,0 +1,260 @@
+"""Run one submission's notebook where it can reach nothing but itself (bubblewrap).
+
+The sandbox sees, read-only: the system's libraries, the Python installation and its
+environment, the learner's side of bplab (built by ``release.student_package``: no key),
+and an inbox holding the learner's notebook and the cases' arguments. It writes only to
+private, size-capped tmpfs folders. It has no network, its own PID namespace (it cannot
+see or signal the grader, other submissions or their processes), a clean environment,
+no view of $HOME, solutions/, other submissions or the grades, a non-root user of its own
+(so the process limit binds), and limits on memory, processes, CPU time and file size.
+When the grader's wall clock runs out, or the submission is done, the whole namespace is
+killed, so nothing it started outlives it.
+
+What comes back is the runner's standard output, read here with a byte cap while it
+streams, one line of ``wire`` data at a time; nothing is unpickled and no file the
+sandbox wrote is read.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .wire import WireError, loads
+
+__all__ = ["BWRAP_MISSING", "Limits", "StreamEnd", "bwrap_command", "bwrap_path",
+           "stream_lines", "unsandboxed"]
+
+BWRAP_MISSING = ("bubblewrap is not installed, and the grader runs every submission in its "
+                 "sandbox: install it (Debian/Ubuntu: `apt-get install bubblewrap`), or pass "
+                 "--no-sandbox to grade unsafely")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-sandbox limits: address space and file size per process, processes, CPU
+    seconds, and the size of each writable tmpfs."""
+
+    memory: int = 3 * 2**30          # per process (RLIMIT_AS)
+    total_memory: int = 4 * 2**30    # the whole sandbox, where a memory cgroup can be made
+    processes: int = 128
+    cpu_seconds: int = 600
+    file_size: int = 64 * 2**20
+    tmpfs: int = 256 * 2**20
+    output: int = 8 * 2**20    # bytes of answers read from the stream, at most
+
+
+def bwrap_path() -> str | None:
+    """The bubblewrap executable, or None when it is not installed."""
+    return shutil.which("bwrap")
+
+
+def _dirs_for(path: Path) -> list[str]:
+    """--dir arguments (mode 0755) for every parent of ``path``, so a non-root user can
+    walk to a bound folder whatever the host's permissions on those parents."""
+    args = []
+    for parent in reversed(path.parents):
+        if str(parent) != "/":
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def _ro_binds() -> list[Path]:
+    """What the notebook needs to run: the Python installation and its environment."""
+    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix)}
+    return sorted(r for r in roots if not str(r).startswith("/usr"))
+
+
+def _system_args() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = os.path.realpath(f"/{link}")
+        if os.path.islink(f"/{link}"):
+            args += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+        elif os.path.isdir(target):
+            args += ["--ro-bind", target, f"/{link}"]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts"):
+        if os.path.exists(f"/etc/{name}"):
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def _hidden_data() -> list[str]:
+    """tmpfs over data sets other exercises grade on (scikit-learn's bundled digits are
+    the held-out images of ex08), so a notebook cannot look labels up."""
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    data = purelib / "sklearn" / "datasets" / "data"
+    return ["--tmpfs", str(data)] if data.is_dir() else []
+
+
+def unsandboxed(inbox: Path, student_side: Path, workdir: Path) -> tuple[list[str], dict]:
+    """--no-sandbox: the same runner as a plain process with a clean environment (no
+    isolation from the machine: for when bubblewrap cannot be installed)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir), "PYTHONPATH": str(student_side),
+           "MPLBACKEND": "Agg", "BPLAB_HOME": str(workdir / ".bplab"),
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "LANG": "C.UTF-8"}
+    return [sys.executable, "-s", "-m", "bplab.grading.runner", str(inbox)], env
+
+
+def bwrap_command(inbox: Path, student_side: Path, uid: int, limits: Limits) -> list[str]:
+    """The bubblewrap command line that runs the runner on ``inbox``."""
+    binds = []
+    for root in _ro_binds():
+        binds += _dirs_for(root) + ["--ro-bind", str(root), str(root)]
+    size = str(limits.tmpfs)
+    home = "/home/learner"
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "PYTHONPATH": "/opt/bplab",
+           "MPLBACKEND": "Agg", "BPLAB_HOME": f"{home}/.bplab", "PYTHONDONTWRITEBYTECODE": "1",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "LANG": "C.UTF-8"}
+    setenv = [x for k, v in env.items() for x in ("--setenv", k, v)]
+    drop = [] if os.geteuid() != 0 else [
+        "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", "setpriv",
+        f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+        "--bounding-set=-all"]
+    return [bwrap_path() or "bwrap", *_system_args(), *binds,
+            "--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", "/home",
+            "--ro-bind", str(student_side), "/opt/bplab", "--ro-bind", str(inbox), "/inbox",
+            "--dev", "/dev", "--proc", "/proc",
+            "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
+            "--perms", "1777", "--size", size, "--tmpfs", home, *_hidden_data(),
+            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
+            *setenv, "--chdir", home, *drop, "--",
+            sys.executable, "-s", "-m", "bplab.grading.runner", "/inbox"]
+
+
+CGROUP_ROOTS = {"memory": ("/sys/fs/cgroup/memory", "memory.limit_in_bytes"),
+                "pids": ("/sys/fs/cgroup/pids", "pids.max")}
+
+
+class Cgroups:
+    """Memory and process-count cgroups for one sandbox (cgroup v1 here), when this
+    machine lets the grader make them; otherwise the per-process limits stand alone."""
+
+    def __init__(self, name: str, limits: Limits):
+        self.dirs: list[Path] = []
+        values = {"memory": limits.total_memory, "pids": limits.processes}
+        for controller, (root, knob) in CGROUP_ROOTS.items():
+            folder = Path(root) / name
+            try:
+                folder.mkdir()
+                (folder / knob).write_text(str(values[controller]))
+                self.dirs.append(folder)
+            except OSError:
+                continue
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """``command`` started inside the cgroups (joined before it execs: no window)."""
+        if not self.dirs:
+            return command
+        joins = " && ".join(f'echo $$ > "{d}/cgroup.procs"' for d in self.dirs)
+        return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", *command]
+
+    def remove(self) -> None:
+        for folder in self.dirs:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
+def with_limits(command: list[str], limits: Limits) -> list[str]:
+    """``command`` under util-linux's prlimit: the limits every process of the sandbox
+    inherits (set before exec, so no Python runs between fork and exec)."""
+    prlimit = shutil.which("prlimit") or "prlimit"
+    return [prlimit, f"--as={limits.memory}", f"--nproc={limits.processes}",
+            f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_size}", "--core=0", "--",
+            *command]
+
+
+@dataclass
+class StreamEnd:
+    """How the stream ended: "done" (the runner said so), "budget" (out of wall-clock
+    time), "overflow" (more output than the cap), "exited" (it stopped without "done"),
+    with what the sandbox printed on stderr (the first few hundred characters)."""
+
+    reason: str = "exited"
+    stderr: str = ""
+    seconds: float = 0.0
+    stats: dict = field(default_factory=dict)   # the runner's "done" line
+    crash: str = ""                             # the runner's own failure, if it said one
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill the sandbox: bwrap's process group, whose death takes its namespace along."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        stream.close()
+
+
+def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamEnd,
+                 env: dict | None = None, cwd: str | None = None) -> Iterator[dict]:
+    """Start ``command`` and yield each line of data it writes, until it says "done", runs
+    out of ``budget`` seconds, or passes the byte cap; always kills it at the end and
+    records why it stopped in ``end``. A line that is not valid data is skipped."""
+    start = time.monotonic()
+    cgroups = Cgroups(f"bplab-{os.getpid()}-{time.monotonic_ns()}", limits)
+    proc = subprocess.Popen(cgroups.wrap(with_limits(command, limits)), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True, env=env, cwd=cwd)
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ, "out")
+    selector.register(proc.stderr, selectors.EVENT_READ, "err")
+    buffer, total, err, open_streams = b"", 0, b"", 2
+    try:
+        while open_streams:
+            left = budget - (time.monotonic() - start)
+            if left <= 0:
+                end.reason = "budget"
+                return
+            for key, _ in selector.select(timeout=min(left, 1.0)):
+                chunk = os.read(key.fileobj.fileno(), 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                elif key.data == "err":
+                    err = (err + chunk)[:4096]
+                else:
+                    total += len(chunk)
+                    if total > limits.output:
+                        end.reason = "overflow"
+                        return
+                    buffer += chunk
+                    *lines, buffer = buffer.split(b"\n")
+                    for line in lines:
+                        data = _decode(line)
+                        if isinstance(data, dict) and data.get("done") is True:
+                            end.reason = "done"
+                        if data is not None:
+                            yield data
+                        if end.reason == "done":
+                            return
+    finally:
+        _kill(proc)
+        selector.close()
+        cgroups.remove()
+        end.stderr = err.decode("utf-8", "replace")[:600]
+        end.seconds = time.monotonic() - start
+
+
+def _decode(line: bytes) -> dict | None:
+    try:
+        data = loads(line.decode("utf-8", "replace"))
+    except (WireError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
