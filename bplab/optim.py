@@ -72,8 +72,6 @@ class Adam(Optimizer):
 
     m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g**2
     p <- p - lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - b1**t), v_hat = v / (1 - b2**t)
-
-    ``state[name]`` holds m / (1 - b1) and v / (1 - b2) (see ``_update``: fewer passes).
     """
 
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
@@ -87,23 +85,22 @@ class Adam(Optimizer):
         if name not in self.state:  # tmp: scratch space, so a step allocates no arrays
             self.state[name] = {"m": np.zeros_like(p), "v": np.zeros_like(p),
                                 "tmp": np.empty_like(p)}
-        # m and v are kept divided by (1 - b1) and (1 - b2): then each update is one
-        # multiply and one add (m' = b1 m' + g, v' = b2 v' + g^2), and the constants
-        # come back as scalars in the step below. Same numbers, two passes fewer.
         m, v, tmp = self.state[name]["m"], self.state[name]["v"], self.state[name]["tmp"]
         m *= self.beta1
-        m += g                                     # m' = b1 m' + g,     m = (1 - b1) m'
+        np.multiply(g, 1 - self.beta1, out=tmp)
+        m += tmp                                   # m = b1 m + (1 - b1) g
         v *= self.beta2
         np.multiply(g, g, out=tmp)
-        v += tmp                                   # v' = b2 v' + g^2,   v = (1 - b2) v'
-        # The textbook step lr * m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - b1^t),
-        # v_hat = v / (1 - b2^t), with every constant gathered into two scalars:
-        # lr * (1 - b1) / (1 - b1^t) * c * m' / (sqrt(v') + eps * c), c = sqrt((1 - b2^t) / (1 - b2))
-        c = math.sqrt((1 - self.beta2 ** self.t) / (1 - self.beta2))
+        tmp *= 1 - self.beta2
+        v += tmp                                   # v = b2 v + (1 - b2) g^2
+        # The textbook step lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - b1^t) and
+        # v_hat = v / (1 - b2^t), rearranged so the bias corrections are scalars:
+        # lr * c2 / (1 - b1^t) * m / (sqrt(v) + eps * c2), c2 = sqrt(1 - b2^t). Same numbers.
+        c2 = math.sqrt(1 - self.beta2 ** self.t)
         np.sqrt(v, out=tmp)
-        tmp += self.eps * c
+        tmp += self.eps * c2
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr * (1 - self.beta1) * c / (1 - self.beta1 ** self.t)
+        tmp *= self.lr * c2 / (1 - self.beta1 ** self.t)
         p -= tmp
 
     def __repr__(self) -> str:
