@@ -19,10 +19,11 @@ objects) Python's cyclic garbage collector, not the arithmetic, takes ~90 % of a
 micrograd-style engine's time: every ~700 new container objects it runs, and now and
 then it walks the whole heap. A micrograd node makes about seven such objects (the node,
 its ``_prev`` set, the closure, the closure's cell tuple, one cell per captured variable),
-and captures ``out`` in ``out``'s own closure, a cycle only that collector can free. Here a
-node makes two (the node and its closure), keeps its inputs in two slots (``_a``, ``_b``;
-``Value.dot`` keeps its many in one tuple) and forms no cycle, so the graph is freed the
-moment it is dropped. ``bench/bench_value.py`` measures it (issue 10 §4).
+and captures ``out`` in ``out``'s own closure, a cycle only that collector can free. Here
+a node keeps its inputs in two slots (``_a``, ``_b``; ``Value.dot`` keeps its many in one
+tuple) and forms no cycle, so the graph is freed the moment it is dropped; and as the
+closure captures nothing, all the nodes of an op share one function object (``_shared``).
+That leaves one tracked object per node, the node. ``bench/bench_value.py`` measures it.
 
 Two differences from micrograd, both for learners:
 
@@ -49,20 +50,6 @@ from numbers import Real
 from .layers import sigmoid as stable_sigmoid
 
 __all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
-
-# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
-# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
-LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
-    "+": ("1", "1"),
-    "*": ("other", "self"),
-    "**": ("k * self**(k-1)",),
-    "exp": ("out",),
-    "log": ("1 / self",),
-    "tanh": ("1 - out**2",),
-    "sigmoid": ("out * (1 - out)",),
-    "relu": ("1 if self > 0 else 0",),
-}
-
 
 def _as_value(x: Value | float) -> Value:
     """Wrap a plain number as a constant ``Value``; pass a ``Value`` through."""
@@ -122,36 +109,40 @@ class Value:
         self.label = label
         self._op = _op
         self._backward_fn = _no_backward
-        self._a = self._b = self._many = None
-        if len(_children) > 2:
-            self._many = tuple(_children)
-        elif _children:
-            self._a = _children[0]
-            self._b = _children[1] if len(_children) == 2 else None
+        n = len(_children)
+        if n == 2:                              # the common case: a binary op
+            self._a, self._b = _children
+            self._many = None
+        else:
+            self._a = _children[0] if n == 1 else None
+            self._b = None
+            self._many = tuple(_children) if n > 2 else None
 
     # ---- arithmetic -------------------------------------------------------------
     def __add__(self, other: Value | float) -> Value:
         """out = self + other; local derivatives d/dself = 1, d/dother = 1."""
-        other = _as_value(other)
+        if type(other) is not Value:
+            other = _as_value(other)
         out = Value(self.data + other.data, _children=(self, other), _op="+")
 
         def _backward(out):
             self, other = out._a, out._b  # the inputs, read from out (nothing captured)
             self.grad += out.grad
             other.grad += out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def __mul__(self, other: Value | float) -> Value:
         """out = self * other; local derivatives d/dself = other, d/dother = self."""
-        other = _as_value(other)
+        if type(other) is not Value:
+            other = _as_value(other)
         out = Value(self.data * other.data, _children=(self, other), _op="*")
 
         def _backward(out):
             self, other = out._a, out._b
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def __pow__(self, exponent: float) -> Value:
@@ -204,7 +195,7 @@ class Value:
         def _backward(out):
             self = out._a
             self.grad += out.data * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def log(self) -> Value:
@@ -216,7 +207,7 @@ class Value:
         def _backward(out):
             self = out._a
             self.grad += out.grad / self.data
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def tanh(self) -> Value:
@@ -226,7 +217,7 @@ class Value:
         def _backward(out):
             self = out._a
             self.grad += (1.0 - out.data * out.data) * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def sigmoid(self) -> Value:
@@ -237,7 +228,7 @@ class Value:
         def _backward(out):
             self = out._a
             self.grad += out.data * (1.0 - out.data) * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def relu(self) -> Value:
@@ -248,7 +239,7 @@ class Value:
             self = out._a
             if self.data > 0:
                 self.grad += out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     @staticmethod
@@ -277,7 +268,7 @@ class Value:
                 w.grad += x.data * g
                 x.grad += w.data * g
             b.grad += g
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     # ---- the graph, by its public names ------------------------------------------------
@@ -390,19 +381,27 @@ class Value:
         order: list[Value] = []
         visited: set[Value] = set()
         stack: list[Value | None] = [self]
+        push, pop, place, seen = stack.append, stack.pop, order.append, visited.add  # speed
         while stack:
-            node = stack.pop()
+            node = pop()
             if node is None:            # the node under the marker is finished
-                order.append(stack.pop())
+                place(pop())
                 continue
             if node in visited:
                 continue
-            visited.add(node)
-            stack.append(node)
-            stack.append(None)
-            for child in node.children:
-                if child not in visited:
-                    stack.append(child)
+            seen(node)
+            push(node)
+            push(None)
+            # node.children, read from the slots directly: this loop runs once per node
+            if node._a is not None:
+                if node._a not in visited:
+                    push(node._a)
+                if node._b is not None and node._b not in visited:
+                    push(node._b)
+            elif node._many is not None:
+                for child in node._many:
+                    if child not in visited:
+                        push(child)
         return order
 
     def backward(self, accumulate: bool = False) -> None:
@@ -421,7 +420,7 @@ class Value:
                 node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self); with accumulate, exactly micrograd's behaviour
         for node in reversed(order):
-            node._backward()
+            node._backward_fn(node)  # = node._backward(), one call fewer per node
 
     def __repr__(self) -> str:
         name = f"{self.label}=" if self.label else ""
@@ -430,3 +429,35 @@ class Value:
 
 def _no_backward(out: Value) -> None:
     """Leaves have no inputs to pass a gradient to."""
+
+
+_SHARED_BACKWARDS: dict = {}  # code object -> the one function object every node shares
+
+
+def _shared(backward):
+    """The op's one copy of ``backward``, shared by all the nodes the op makes.
+
+    ``backward`` captures nothing (it reads its inputs from ``out``), so every copy that
+    ``def`` makes is the same function. Keeping the first and letting each new copy go at
+    once (freed by its reference count; the garbage collector never sees it) leaves one
+    tracked object per node, the node itself. A closure that captures would be shared
+    wrongly, so it is refused.
+    """
+    if backward.__closure__ is not None:
+        raise TypeError(f"_shared: {backward.__qualname__} captures "
+                        f"{backward.__code__.co_freevars}; read the inputs from out instead")
+    return _SHARED_BACKWARDS.setdefault(backward.__code__, backward)
+
+
+# d out / d child for each child of an op, in ``children`` order, as text a learner can read.
+# ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
+LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
+    "+": ("1", "1"),
+    "*": ("other", "self"),
+    "**": ("k * self**(k-1)",),
+    "exp": ("out",),
+    "log": ("1 / self",),
+    "tanh": ("1 - out**2",),
+    "sigmoid": ("out * (1 - out)",),
+    "relu": ("1 if self > 0 else 0",),
+}

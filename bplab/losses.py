@@ -69,7 +69,6 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(scores))
 
 
-
 @loss_function("cross_entropy", classifies=True)
 def softmax_cross_entropy(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of softmax(scores) against integer labels.

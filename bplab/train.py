@@ -16,6 +16,7 @@ training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` reads per-layer gr
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import warnings
@@ -138,7 +139,7 @@ def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple
 def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
                optimizer: Optimizer) -> float:
     """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss."""
-    return _step(model, X, y, loss_fn, optimizer)[0]
+    return _step(model, X, y, get_loss(loss_fn), optimizer, _takes_input_grad(model))[0]
 
 
 def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
@@ -160,8 +161,19 @@ def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
 
 def _takes_input_grad(model) -> bool:
     """Whether ``model.backward`` accepts ``input_grad=`` (Sequential's does)."""
+    backward = getattr(model.backward, "__func__", model.backward)
     try:
-        return "input_grad" in inspect.signature(model.backward).parameters
+        return _backward_takes_input_grad(backward)
+    except TypeError:  # an unhashable callable: look it up every time
+        return _backward_takes_input_grad.__wrapped__(backward)
+
+
+@functools.lru_cache(maxsize=64)
+def _backward_takes_input_grad(backward) -> bool:
+    """``_takes_input_grad`` for one backward function, looked up once (train_step runs
+    it every step)."""
+    try:
+        return "input_grad" in inspect.signature(backward).parameters
     except (TypeError, ValueError):  # a builtin or C callable without a signature
         return False
 

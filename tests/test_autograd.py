@@ -209,3 +209,36 @@ def test_public_names_are_read_only_and_private_names_still_work():
     out.grad = 1.0
     out._backward()
     assert (a.grad, b.grad) == (1.0, 1.0)
+
+
+# ---- few objects for the garbage collector (issue 10 §4) ----------------------------------
+def test_a_node_is_one_gc_tracked_object_and_forms_no_cycle():
+    import gc
+
+    x = Value(0.5)
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        y = x
+        for _ in range(1000):
+            y = (y * 1.0001 + 0.5).tanh()  # 5 nodes a round: two constants, *, +, tanh
+        grew = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    nodes = len(y.topological_order())
+    assert nodes == 5001 and grew <= nodes + 10  # micrograd: ~7 per node
+    del y
+    assert gc.collect() == 0  # nothing was left for the cycle collector
+
+
+def test_nodes_of_an_op_share_one_backward_and_a_capturing_closure_is_refused():
+    a, b = Value(1.0), Value(2.0)
+    assert (a * b)._backward_fn is (b * a)._backward_fn
+    assert (a + b)._backward_fn is not (a * b)._backward_fn
+
+    def captures(out):
+        return a
+
+    with pytest.raises(TypeError, match="captures"):
+        bp.autograd._shared(captures)

@@ -189,3 +189,16 @@ def test_widgets_still_exports_flow_verdict():
     from bplab.widgets import flow_verdict
 
     assert flow_verdict is bp.train.flow_verdict
+
+
+def test_train_step_skips_the_inputs_gradient_like_fit(monkeypatch):
+    net = bp.MLP([3, 4, 2], rng=0)
+    calls = []
+    first = net.layers[0]
+    original = first.backward
+    monkeypatch.setattr(first, "backward", lambda dout, input_grad=True: (
+        calls.append(input_grad), original(dout, input_grad))[1])
+    X, y = np.ones((5, 3)), np.array([0, 1, 0, 1, 1])
+    bp.train_step(net, X, y, bp.softmax_cross_entropy, bp.SGD(0.1))
+    bp.train_step(net, X, y, "cross_entropy", bp.SGD(0.1))  # a loss by name works too
+    assert calls == [False, False]  # dL/dX of the data is never needed to train

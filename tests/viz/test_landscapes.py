@@ -30,14 +30,14 @@ def test_landscape_path_shape_is_checked():
 @pytest.mark.parametrize("lr, regime", [(0.01, "too small"), (0.2, "good"),
                                         (0.8, "oscillating"), (1.1, "diverging")])
 def test_descent_path_regimes_on_a_parabola(lr, regime):
-    from bplab.viz.landscape import descent_path, describe_path
+    from bplab.viz.landscapes import descent_path, describe_path
 
     path = descent_path(lambda w: 2 * w, [1.0], lr, 30)
     assert describe_path(path, path[:, 0] ** 2) == regime
 
 
 def test_descent_path_stops_before_overflow():
-    from bplab.viz.landscape import ESCAPE, descent_path
+    from bplab.viz.landscapes import ESCAPE, descent_path
 
     path = descent_path(lambda w: 2 * w, [1.0], 10.0, 10_000)
     assert len(path) < 100 and np.abs(path[-1, 0]) > ESCAPE and np.all(np.isfinite(path))

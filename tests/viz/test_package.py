@@ -20,8 +20,7 @@ def test_every_public_name_is_reexported_from_its_module():
     assert sorted(seen) == sorted(bp.viz.__all__)
 
 
-@pytest.mark.parametrize("old, new, name", [
-    ("graph", "graphs", "draw_graph"), ("landscape", "landscapes", "plot_landscape")])
-def test_old_module_names_still_import(old, new, name):
-    old_module = importlib.import_module(f"bplab.viz.{old}")
-    assert getattr(old_module, name) is getattr(importlib.import_module(f"bplab.viz.{new}"), name)
+@pytest.mark.parametrize("old", ["graph", "landscape", "analysis", "calculus"])
+def test_lesson_range_and_singular_module_names_are_gone(old):
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"bplab.viz.{old}")
