@@ -53,7 +53,7 @@ def _deep(path, _):
 
 def _many_cells(path, _):
     nb = kit.solution("ex98")
-    nb.cells += [new_code_cell("pass") for _ in range(20_000)]
+    nb.cells += [new_code_cell("pass", id=f"many{i}") for i in range(20_000)]  # unique ids
     path.parent.mkdir(parents=True)
     nbformat.write(nb, path)
 
