@@ -21,6 +21,7 @@ import os
 import selectors
 import shutil
 import signal
+import site
 import subprocess
 import sys
 import sysconfig
@@ -58,20 +59,27 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+TMPFS = ("/tmp", "/dev/shm", "/home/learner")   # the sandbox's only writable places
+
+
 def _dirs_for(path: Path) -> list[str]:
     """--dir arguments (mode 0755) for every parent of ``path``, so a non-root user can
-    walk to a bound folder whatever the host's permissions on those parents."""
+    walk to a bound folder whatever the host's permissions on those parents (a writable
+    tmpfs it lies under keeps its own mode)."""
     args = []
     for parent in reversed(path.parents):
-        if str(parent) != "/":
+        if str(parent) != "/" and str(parent) not in TMPFS:
             args += ["--perms", "0755", "--dir", str(parent)]
     return args
 
 
 def _ro_binds() -> list[Path]:
-    """What the notebook needs to run: the Python installation and its environment."""
+    """What the notebook needs to run: the Python installation and its environment
+    (with its site folders, wherever they are)."""
     roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix)}
-    return sorted(r for r in roots if not str(r).startswith("/usr"))
+    roots |= {Path(p) for p in site.getsitepackages() if Path(p).is_dir()}
+    roots = {r for r in roots if not str(r).startswith("/usr")}
+    return sorted(r for r in roots if not any(o in r.parents for o in roots))
 
 
 def _system_args() -> list[str]:
@@ -121,13 +129,12 @@ def bwrap_command(inbox: Path, student_side: Path, uid: int, limits: Limits) -> 
         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", "setpriv",
         f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
         "--bounding-set=-all"]
-    return [bwrap_path() or "bwrap", *_system_args(), *binds,
-            "--perms", "0755", "--dir", "/opt", "--perms", "0755", "--dir", "/home",
+    tmpfs = [x for path in TMPFS for x in ("--perms", "1777", "--size", size, "--tmpfs", path)]
+    return [bwrap_path() or "bwrap", *_system_args(), "--dev", "/dev", "--proc", "/proc",
+            "--perms", "0755", "--dir", "/home", *tmpfs,  # first: a venv or checkout under the host's /tmp is bound back on top
+            *binds, "--perms", "0755", "--dir", "/opt",
             "--ro-bind", str(student_side), "/opt/bplab", "--ro-bind", str(inbox), "/inbox",
-            "--dev", "/dev", "--proc", "/proc",
-            "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-            "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
-            "--perms", "1777", "--size", size, "--tmpfs", home, *_hidden_data(),
+            *_hidden_data(),
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
             *setenv, "--chdir", home, *drop, "--",
