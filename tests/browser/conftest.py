@@ -122,9 +122,11 @@ def jupyter_lab(chromium_path, tmp_path_factory):
             proc.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    """A headless Chromium (Debian's), driven by Playwright."""
+    """A headless Chromium (Debian's), driven by Playwright. Module scope: while Playwright's
+    sync API is open, an asyncio loop counts as running in this thread, which would break
+    every later test that runs a loop of its own (the labs' Play, the report's Chromium)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
