@@ -2,11 +2,11 @@
 
 The network, one example per row of X (so the lesson's W1 x becomes X @ W1):
 
-    H = tanh(X W1 + b1),  Y = H W2 + b2,  L = 1/(2N) sum (Y - Y_true)**2
+    A1 = tanh(X W1 + b1),  Y = A1 W2 + b2,  L = 1/(2N) sum (Y - Y_true)**2
 
 Letters (as in lesson 04): N examples, D inputs, H hidden units, C outputs; the
-hidden activations are the matrix H of shape (N, H). Shapes: X (N, D), W1 (D, H),
-b1 (H,), H (N, H), W2 (H, C), b2 (C,), Y and Y_true (N, C). The cases use four different
+hidden activations are the matrix A1 of shape (N, H) (H is only a width). Shapes: X (N, D), W1 (D, H),
+b1 (H,), A1 (N, H), W2 (H, C), b2 (C,), Y and Y_true (N, C). The cases use four different
 sizes so that a transposed gradient has the wrong shape, and N > 1 so a missing 1/N shows.
 """
 
@@ -33,10 +33,10 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 # ---- references --------------------------------------------------------------------------
 def two_layer_forward(X, W1, b1, W2, b2) -> tuple[np.ndarray, np.ndarray]:
-    """Forward pass: returns (Y (N, C), H (N, H)); H is kept for the backward pass."""
-    H = np.tanh(X @ W1 + b1)      # hidden layer, f = tanh
-    Y = H @ W2 + b2               # output layer, g = identity
-    return Y, H
+    """Forward pass: returns (Y (N, C), A1 (N, H)); A1 is kept for the backward pass."""
+    A1 = np.tanh(X @ W1 + b1)     # hidden layer, f = tanh
+    Y = A1 @ W2 + b2              # output layer, g = identity
+    return Y, A1
 
 
 def half_mse(Y, Y_true) -> tuple[float, np.ndarray]:
@@ -46,23 +46,23 @@ def half_mse(Y, Y_true) -> tuple[float, np.ndarray]:
     return float(0.5 * np.sum(diff ** 2) / N), diff / N
 
 
-def output_layer_grads(dY, H, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """From dL/dY (N, C): dW2 = H^T dY (H, C), db2 = sum over rows (C,), dH = dY W2^T (N, H)."""
-    return H.T @ dY, dY.sum(axis=0), dY @ W2.T
+def output_layer_grads(dY, A1, W2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From dL/dY (N, C): dW2 = A1^T dY (H, C), db2 = sum over rows (C,), dA1 = dY W2^T (N, H)."""
+    return A1.T @ dY, dY.sum(axis=0), dY @ W2.T
 
 
-def hidden_layer_grads(dH, X, H) -> tuple[np.ndarray, np.ndarray]:
-    """From dL/dH (N, H): dZ1 = dH * (1 - H**2) (tanh'), dW1 = X^T dZ1 (D, H), db1 (H,)."""
-    dZ1 = dH * (1.0 - H ** 2)
+def hidden_layer_grads(dA1, X, A1) -> tuple[np.ndarray, np.ndarray]:
+    """From dL/dA1 (N, H): dZ1 = dA1 * (1 - A1**2) (tanh'), dW1 = X^T dZ1 (D, H), db1 (H,)."""
+    dZ1 = dA1 * (1.0 - A1 ** 2)
     return X.T @ dZ1, dZ1.sum(axis=0)
 
 
 def two_layer_backward(X, Y_true, W1, b1, W2, b2) -> dict[str, np.ndarray]:
     """All four gradients {"W1", "b1", "W2", "b2"} of the loss, by backpropagation."""
-    Y, H = two_layer_forward(X, W1, b1, W2, b2)
+    Y, A1 = two_layer_forward(X, W1, b1, W2, b2)
     _, dY = half_mse(Y, Y_true)
-    dW2, db2, dH = output_layer_grads(dY, H, W2)   # output layer first ...
-    dW1, db1 = hidden_layer_grads(dH, X, H)        # ... then the hidden layer
+    dW2, db2, dA1 = output_layer_grads(dY, A1, W2)   # output layer first ...
+    dW1, db1 = hidden_layer_grads(dA1, X, A1)        # ... then the hidden layer
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 
@@ -151,7 +151,7 @@ BUGS = {
             key="activation")],
     "ex04.hidden_layer": [
         Bug("the gradient skipped the tanh: its local derivative is missing",
-            lambda dH, X, H: (X.T @ dH, dH.sum(axis=0)), key="activation")],
+            lambda dA1, X, A1: (X.T @ dA1, dA1.sum(axis=0)), key="activation")],
     "ex04.backward": [
         Bug("the gradients are N times too large: the loss is a MEAN over the batch",
             lambda X, Yt, W1, b1, W2, b2: {
@@ -167,11 +167,11 @@ PARTS = [
          compare=make_compare(names=("L", "dY")),
          description="the mean half squared error and dL/dY"),
     Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
-         compare=make_compare(names=("dW2", "db2", "dH")),
-         description="output layer: dW2, db2 and dH from dY"),
+         compare=make_compare(names=("dW2", "db2", "dA1")),
+         description="output layer: dW2, db2 and dA1 from dY"),
     Part("ex04.hidden_layer", "hidden_layer_grads", 2, hidden_layer_grads, _hidden_cases,
          compare=make_compare(names=("dW1", "db1"), bugs=BUGS["ex04.hidden_layer"]),
-         description="hidden layer: dW1, db1 from dH through tanh'"),
+         description="hidden layer: dW1, db1 from dA1 through tanh'"),
     Part("ex04.backward", "two_layer_backward", 2, two_layer_backward, _backward_cases,
          compare=make_compare(bugs=BUGS["ex04.backward"]),
          description="the whole backward pass: all four gradients"),
