@@ -71,6 +71,20 @@ def with_caption(png: bytes, caption: str, dpi: float = 80) -> bytes:
     return render_png(fig, dpi=dpi)
 
 
+def stack_pngs(top: bytes, bottom: bytes) -> bytes:
+    """Two PNGs one above the other, as one PNG."""
+    import io
+
+    import matplotlib.image as mpimg
+
+    a, b = (mpimg.imread(io.BytesIO(png)) for png in (top, bottom))
+    width = max(a.shape[1], b.shape[1])
+    pad = [np.pad(x, ((0, 0), (0, width - x.shape[1]), (0, 0)), constant_values=1) for x in (a, b)]
+    buffer = io.BytesIO()
+    mpimg.imsave(buffer, np.concatenate(pad), format="png")
+    return buffer.getvalue()
+
+
 def locked(method):
     """Run ``method`` holding the lab's lock.
 

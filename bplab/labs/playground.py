@@ -350,25 +350,11 @@ class Playground(Lab):
 
     def snapshot_png(self) -> bytes:
         """The training views, with the unit view under them when it is on."""
-        from .base import render_png
+        from .base import render_png, stack_pngs
 
         if not self.unit_view.value:
             return render_png(self.fig)
-        return _stack_pngs(render_png(self.fig), render_png(self.net_fig))
-
-
-def _stack_pngs(top: bytes, bottom: bytes) -> bytes:
-    """Two PNGs one above the other, as one PNG."""
-    import io
-
-    import matplotlib.image as mpimg
-
-    a, b = (mpimg.imread(io.BytesIO(png)) for png in (top, bottom))
-    width = max(a.shape[1], b.shape[1])
-    pad = [np.pad(x, ((0, 0), (0, width - x.shape[1]), (0, 0)), constant_values=1) for x in (a, b)]
-    buffer = io.BytesIO()
-    mpimg.imsave(buffer, np.concatenate(pad), format="png")
-    return buffer.getvalue()
+        return stack_pngs(render_png(self.fig), render_png(self.net_fig))
 
 
 def playground(n: int = 200, resolution: int = 50, rng: int = 0,
