@@ -161,15 +161,19 @@ def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_clas
     """
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
-    gen = as_rng(rng)
-    X = gen.standard_normal((batch_size, n_inputs))
-    y = gen.integers(0, n_classes, batch_size)
+    gen, X, y = _random_batch(rng, batch_size, n_inputs, n_classes)
     rows = []
     with threadpool_limits(limits=threads):
         for H in hidden_sizes:
             net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
             rows.append(_measure_one(net, int(H), X, y, repeats))
     return rows
+
+
+def _random_batch(rng, batch_size: int, n_inputs: int, n_classes: int):
+    """(Generator, X (batch_size, n_inputs) standard normal, y (batch_size,) labels)."""
+    gen = as_rng(rng)
+    return gen, gen.standard_normal((batch_size, n_inputs)), gen.integers(0, n_classes, batch_size)
 
 
 @dataclass
@@ -211,9 +215,7 @@ def measure_pass_cost(widths: Sequence[int], n_inputs: int = 64, n_classes: int 
     """
     from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
-    gen = as_rng(rng)
-    X = gen.standard_normal((batch_size, n_inputs))
-    y = gen.integers(0, n_classes, batch_size)
+    gen, X, y = _random_batch(rng, batch_size, n_inputs, n_classes)
     rows = []
     with threadpool_limits(limits=threads):
         for W in widths:
