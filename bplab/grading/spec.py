@@ -30,6 +30,8 @@ __all__ = ["PART_ID", "PUBLIC_SEED", "Bug", "Case", "LabeledCase", "Part", "Stat
            "exercise_of", "get_part", "hidden_seed", "load_parts", "make_cases"]
 
 PUBLIC_SEED = 20240601
+# What a part asks of the learner (see Part.skill); the course counts derive + diagnose.
+SKILLS = ("derive", "diagnose", "measure", "transcribe", "recall")
 PART_ID = re.compile(r"^(ex\d\d)\.([a-z_][a-z0-9_]*)$")
 
 
@@ -96,6 +98,11 @@ class Part:
     description : one line shown to the learner ("Linear layer backward: dX, dW, db")
     public_cases : optional rng -> list[Case] for the public checks when they must differ
         from the hidden ones (e.g. labelled validation data instead of held-out data)
+    skill : what the part asks of the learner, judged against the task text and the lessons
+        before it: "derive" (the method was taught, the answer's formula or code is printed
+        nowhere before the hints), "diagnose" (find and name or fix a bug), "measure" (count
+        or time something and read the number), "transcribe" (the formula or code is printed
+        in the task or an earlier lesson) or "recall" (a fact the lessons state)
     """
 
     id: str
@@ -107,8 +114,11 @@ class Part:
     compare: Callable[[Any, Any, Case], tuple[bool, str]] | None = None
     description: str = ""
     public_cases: Callable[[np.random.Generator], list[Case]] | None = None
+    skill: str = "transcribe"
 
     def __post_init__(self):
+        if self.skill not in SKILLS:
+            raise ValueError(f"Part {self.id}: skill must be one of {SKILLS}, got {self.skill!r}")
         if self.kind not in ("function", "value"):
             raise ValueError(f"Part {self.id}: kind must be 'function' or 'value', "
                              f"got {self.kind!r}")
