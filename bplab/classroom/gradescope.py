@@ -10,8 +10,8 @@ The zip (Gradescope unpacks it into ``/autograder/source``) holds:
 - ``run_autograder``: grades ``/autograder/submission/*.ipynb`` with
   ``python -m bplab grade ... --exercise exNN --out <json>`` and converts the JSON to
   ``/autograder/results/results.json`` (``run_autograder(root)`` below).
-- ``grader/``: this repository's ``bplab`` (references, hidden cases, specs) and its
-  ``pyproject.toml``; ``solutions/exNN_*.ipynb``: the source of the graded notebook.
+- ``grader/``: this repository's ``bplab`` with this exercise's key only (its references,
+  hidden cases and specs; no other exercise's key module) and its ``pyproject.toml``; ``solutions/exNN_*.ipynb``: the source of the graded notebook.
   Neither is ever part of the student release.
 - ``bplab_autograder.json``: the exercise, timeout, hidden-case visibility, sandbox policy.
 
@@ -112,11 +112,22 @@ def grader_requirements(requirements: Path = REPO / "requirements.txt") -> str:
     return "\n".join(pins.get(name, name) for name in GRADER_PACKAGES) + "\n"
 
 
-def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str) -> None:
-    """Add ``folder``'s files under ``prefix``, without caches."""
+def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str,
+              skip=lambda relative: False) -> None:
+    """Add ``folder``'s files under ``prefix``, without caches nor what ``skip`` names."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            archive.write(path, f"{prefix}/{path.relative_to(folder).as_posix()}")
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" \
+                and not skip(relative):
+            archive.write(path, f"{prefix}/{relative}")
+
+
+def _other_keys(exercise: str):
+    """``skip`` for bplab's tree: every exercise's key module but ``exercise``'s."""
+    def skip(relative: str) -> bool:
+        match = re.fullmatch(r"grading/exercises/(ex\d\d)\.py", relative)
+        return bool(match) and match.group(1) != exercise
+    return skip
 
 
 def _add_text(archive: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
@@ -156,7 +167,7 @@ def build_autograder(exercise: str, out: str | Path = "autograder.zip",
         archive.write(notebook, f"solutions/{notebook.name}")
         for name in ("pyproject.toml", "README.md"):
             archive.write(REPO / name, f"grader/{name}")
-        _add_tree(archive, REPO / "bplab", "grader/bplab")
+        _add_tree(archive, REPO / "bplab", "grader/bplab", skip=_other_keys(exercise))
     return out
 
 

@@ -236,7 +236,7 @@ class Settings:
 def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot: int,
                    left: float):
     """(cell statuses, {part index: line}, StreamEnd) from running the notebook."""
-    end, cells, lines = StreamEnd(), [], {}
+    end = StreamEnd()
     with tempfile.TemporaryDirectory(prefix="bplab-inbox-") as tmp:
         inbox, work = Path(tmp) / "inbox", Path(tmp) / "work"
         inbox.mkdir()
@@ -247,16 +247,55 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
             command, env, cwd = bwrap_command(inbox, student_side, uid, settings.limits), None, None
         else:
             (command, env), cwd = unsandboxed(inbox, student_side, work), str(work)
-        for line in stream_lines(command, left, settings.limits, end, env, cwd):
-            if isinstance(line.get("cells"), list):
-                cells = line["cells"]
-            elif isinstance(line.get("part"), int) and 0 <= line["part"] < len(plan.parts):
-                lines.setdefault(line["part"], line)
-            elif line.get("done") is True:
-                end.stats = line
-            elif isinstance(line.get("crash"), str):
-                end.crash = line["crash"]
+        cells, lines = collect(stream_lines(command, left, settings.limits, end, env, cwd),
+                               len(plan.parts), end)
     return cells, lines, end
+
+
+def collect(stream, n_parts: int, end: StreamEnd) -> tuple[list, dict]:
+    """(cell statuses, {part index: line}) from the runner's ``stream`` of lines; the
+    "done" and "crash" lines go into ``end``, and every line that breaks the protocol
+    (a second line of a kind the runner writes once, or a line it never writes) into
+    ``end.violations``."""
+    cells, lines = [], {}
+    for line in stream:
+        kind = _line_kind(line, n_parts)
+        if kind in _seen_kinds(lines, cells, end):
+            end.violations.append(f"a second {kind!r} line")
+        elif kind == "cells":
+            cells = line["cells"]
+        elif kind.startswith("part"):
+            lines[line["part"]] = line
+        elif kind == "done":
+            end.stats = line
+        elif kind == "crash":
+            end.crash = line["crash"]
+        else:
+            end.violations.append(f"a line the runner never writes ({clean(str(line), 80)})")
+    return cells, lines
+
+
+def _line_kind(line: dict, n_parts: int) -> str:
+    """Which line of the runner's protocol ``line`` is: "cells", "part", "done", "crash",
+    or "" when it is none of them."""
+    if isinstance(line.get("cells"), list):
+        return "cells"
+    if type(line.get("part")) is int and 0 <= line["part"] < n_parts:
+        return f"part {line['part']}"
+    if line.get("done") is True:
+        return "done"
+    if isinstance(line.get("crash"), str):
+        return "crash"
+    return ""
+
+
+def _seen_kinds(lines: dict, cells: list, end: StreamEnd) -> set[str]:
+    """The protocol lines already received: each may come once."""
+    seen = {f"part {i}" for i in lines}
+    seen |= {"cells"} if cells else set()
+    seen |= {"done"} if end.stats else set()
+    seen |= {"crash"} if end.crash else set()
+    return seen
 
 
 def _unfinished(end: StreamEnd, settings: Settings) -> tuple[Status, str]:
@@ -311,6 +350,12 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
     left = settings.wall_clock - (time.monotonic() - start)  # one budget, reading included
     cells, lines, end = _run_sandboxed(nb, plan, student_side, settings, slot, left)
     graded = graded_notebook(nb)
+    if end.violations:   # the runner writes each line once: someone else wrote to its channel
+        why = ("not graded: the answers channel was tampered with ("
+               + "; ".join(end.violations[:3]) + ")")
+        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, why) for p in parts]
+        grade.note, grade.seconds = why, time.monotonic() - start
+        return grade
     for i, part in enumerate(parts):
         if i in lines:
             grade.parts.append(_grade_part(part, plan.cases[i], plan.n_public[i], lines[i],

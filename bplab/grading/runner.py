@@ -280,11 +280,24 @@ def _emitter():
     return lambda line: channel.write(dumps(line) + "\n")
 
 
+def _not_dumpable() -> None:
+    """Make this process non-dumpable (prctl PR_SET_DUMPABLE 0): the kernel it starts runs
+    under the same uid, and could otherwise copy the answers channel out of this process
+    (pidfd_getfd) or read its /proc files, and forge lines. The kernel, a fresh exec, stays
+    dumpable; nothing of this process is."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(4, 0, 0, 0, 0) != 0:   # PR_SET_DUMPABLE = 4
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
 def _run_reporting_crashes(inbox: str) -> None:
     """main(), with a crash of the runner itself reported as a line (it is not the
     learner's fault, and the grader says so)."""
     import traceback
 
+    _not_dumpable()
     emit = _emitter()
     try:
         main(inbox, emit)

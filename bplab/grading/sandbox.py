@@ -96,12 +96,41 @@ def _system_args() -> list[str]:
     return args
 
 
-def _hidden_data() -> list[str]:
-    """tmpfs over data sets other exercises grade on (scikit-learn's bundled digits are
-    the held-out images of ex08), so a notebook cannot look labels up."""
-    purelib = Path(sysconfig.get_paths()["purelib"])
-    data = purelib / "sklearn" / "datasets" / "data"
-    return ["--tmpfs", str(data)] if data.is_dir() else []
+# Where Python installations keep packages, relative to a prefix (venv, /usr, /usr/local).
+SITE_DIR_GLOBS = ("lib*/python3*/site-packages", "lib*/python3*/dist-packages",
+                  "lib*/python3/dist-packages", "local/lib*/python3*/site-packages",
+                  "local/lib*/python3*/dist-packages")
+# Inside a site folder: what a submission must never read. A full bplab holds the key
+# (bplab/grading/exercises); scikit-learn's bundled data sets hold ex08's digits.
+HIDDEN_IN_SITE = ("bplab", "sklearn/datasets/data")
+
+
+def _site_dirs(roots: list[Path]) -> set[Path]:
+    """Every site folder under ``roots``: this interpreter's, and any other installation's."""
+    found = {Path(p) for p in (*site.getsitepackages(), sysconfig.get_paths()["purelib"],
+                               sysconfig.get_paths()["platlib"])}
+    for root in roots:
+        for pattern in SITE_DIR_GLOBS:
+            found |= set(root.glob(pattern))
+    return {d for d in found if d.is_dir()}
+
+
+def hidden_paths(roots: list[Path]) -> list[Path]:
+    """What to cover with an empty tmpfs inside the bound ``roots``: every installed bplab
+    (editable or not, this interpreter's or another's: the sandbox imports only the
+    learner's side, from /opt/bplab) and every scikit-learn's bundled data sets."""
+    import bplab
+
+    hide = {d / rel for d in _site_dirs(roots) for rel in HIDDEN_IN_SITE}
+    hide.add(Path(bplab.__file__).resolve().parent)   # the grader's own, wherever it is
+    roots = [r.resolve() for r in roots]
+    inside = {h.resolve() for h in hide if h.is_dir()}
+    return sorted(h for h in inside if any(r == h or r in h.parents for r in roots))
+
+
+def _hidden_args() -> list[str]:
+    roots = [*_ro_binds(), Path("/usr")]
+    return [x for path in hidden_paths(roots) for x in ("--tmpfs", str(path))]
 
 
 def unsandboxed(inbox: Path, student_side: Path, workdir: Path) -> tuple[list[str], dict]:
@@ -134,7 +163,7 @@ def bwrap_command(inbox: Path, student_side: Path, uid: int, limits: Limits) -> 
             "--perms", "0755", "--dir", "/home", *tmpfs,  # first: a venv or checkout under the host's /tmp is bound back on top
             *binds, "--perms", "0755", "--dir", "/opt",
             "--ro-bind", str(student_side), "/opt/bplab", "--ro-bind", str(inbox), "/inbox",
-            *_hidden_data(),
+            *_hidden_args(),
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
             *setenv, "--chdir", home, *drop, "--",
@@ -196,6 +225,7 @@ class StreamEnd:
     seconds: float = 0.0
     stats: dict = field(default_factory=dict)   # the runner's "done" line
     crash: str = ""                             # the runner's own failure, if it said one
+    violations: list = field(default_factory=list)  # lines that break the runner's protocol
 
 
 def _kill(proc: subprocess.Popen) -> None:

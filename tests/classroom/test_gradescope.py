@@ -11,6 +11,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from bench.bench_classroom import make_submission
@@ -211,3 +212,25 @@ def test_the_sandbox_probe_sees_bubblewrap_work_here():
     from bplab.classroom.gradescope import sandbox_works
 
     assert sandbox_works()
+
+
+def test_the_zip_carries_no_other_exercise_key(tmp_path):
+    zip_path = build_autograder("ex09", tmp_path / "a.zip", source=REPO / "solutions")
+    keys = {n for n in zipfile.ZipFile(zip_path).namelist()
+            if n.startswith("grader/bplab/grading/exercises/ex")}
+    assert keys == {"grader/bplab/grading/exercises/ex09.py"}
+
+
+def test_a_submission_finds_no_key_in_the_installed_grader(autograder, tmp_path):
+    """Issue 16 §1: setup.sh installs the full bplab (non-editable) in the venv the sandbox
+    binds; a cell that walks every visible folder for the key module must find none."""
+    sys.path.insert(0, str(REPO / "tests" / "grading" / "attacks"))
+    from key_thief import thief_notebook
+
+    blank = next((REPO / "exercises").glob("ex05_*.ipynb"))
+    thief = tmp_path / blank.name
+    nbformat.write(thief_notebook(blank, "ex05"), thief)
+    installed = list((autograder / "bplab-venv").rglob("grading/exercises/ex05.py"))
+    assert installed, "setup.sh should have installed the key where the grader runs from"
+    results = _run(autograder, thief)
+    assert results["score"] == 0, results
