@@ -27,8 +27,8 @@ NUMBER = re.compile(r"(?<![\w.^_{])(\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+)"
                     r"|\s*\^\s*\{?([+-−]?\d+)\}?)?(?![\w])")                    # 10^5
 # Markdown that quotes no measured number: lesson references, headings' numbering, links.
 SKIP = [re.compile(p) for p in (
-    r"\b(?:lesson|lessons|exercise|ex|Lesson|Exercise|cell|part|Part|step|Step|question|Q)"
-    r"\s*\d+[a-z]?(?:\s*(?:and|or|,|-|–)\s*\d+[a-z]?)*",
+    (r"\b(?:lesson|lessons|exercise|ex|Lesson|Exercise|cell|part|Part|step|Step|question|Q)"
+     r"\s*\d+[a-z]?(?:\s*(?:and|or|,|-|–)\s*\d+[a-z]?)*"),
     r"\]\([^)]*\)",                      # link targets
     r"`[^`]*`",                          # code spans: names and settings, not measurements
     r"\b\d{4}\b(?=\s*(?:\)|,|;|\.|$|\s))(?<=(?:19|20)\d\d)",  # years
