@@ -23,9 +23,11 @@ empty scores, which an LMS import leaves unchanged) and are named in the warning
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..grading.report import valid_text, write_atomically
 from . import ClassroomError
 
 __all__ = ["FORMATS", "neutralise", "read_roster", "totals_by_student", "write_gradebook"]
@@ -156,15 +158,15 @@ def write_gradebook(results_json_list: list, path: str | Path, format: str = "pl
     rows, match_warnings = _match(totals, people, id_column)
     exercises = sorted(maxima)
     header, extra, identity = _layout(format, exercises, maxima, assignment_ids or {})
-    with Path(path).open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow([neutralise(c) for c in header])
-        writer.writerows(extra)
-        for person, scores in rows:
-            cells = identity(person, person[id_column])
-            cells += [("" if scores is None else scores.get(e, "")) for e in exercises]
-            if format == "plain":
-                cells += ["" if scores is None else sum(scores.values()),
-                          sum(maxima.values())]
-            writer.writerow([neutralise(c) for c in cells])
-    return warnings + match_warnings
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(c) for c in header])
+    writer.writerows(extra)
+    for person, scores in rows:
+        cells = identity(person, person[id_column])
+        cells += [("" if scores is None else scores.get(e, "")) for e in exercises]
+        if format == "plain":
+            cells += ["" if scores is None else sum(scores.values()), sum(maxima.values())]
+        writer.writerow([neutralise(c) for c in cells])
+    write_atomically(Path(path), buffer.getvalue())
+    return [valid_text(w) for w in warnings + match_warnings]

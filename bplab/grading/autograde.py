@@ -401,7 +401,7 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
     With ``out``, the grades file is rewritten as each submission finishes, so a run that is
     stopped keeps what it graded; ``progress(done, total, grade)`` hears of each one."""
     from .release import student_package
-    from .report import write_grades
+    from .report import valid_grade, write_grades
 
     known = check_sources(source)
     if exercise is not None and exercise not in known:
@@ -419,9 +419,9 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
             futures = {pool.submit(_safely, p, student_side, settings, exercise, slots, lock): i
                        for i, p in enumerate(paths)}
             for future in cf.as_completed(futures):
-                results[futures[future]] = future.result()
+                graded = results[futures[future]] = valid_grade(future.result())
                 if out:
                     write_grades([results[i] for i in sorted(results)], out)
                 if progress:
-                    progress(len(results), len(paths), future.result())
+                    progress(len(results), len(paths), graded)
     return [results[i] for i in range(len(paths))]

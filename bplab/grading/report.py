@@ -15,10 +15,39 @@ from pathlib import Path
 
 from .feedback import clean, csv_safe
 
-__all__ = ["FIELDS", "format_table", "grades_json", "write_grades"]
+__all__ = ["FIELDS", "format_table", "grades_json", "valid_grade", "valid_text", "write_atomically",
+           "write_grades"]
 
 FIELDS = ["student", "exercise", "part", "points", "max_points", "status", "feedback", "bug",
           "file"]
+
+
+def valid_text(text: object) -> str:
+    """``text`` as valid UTF-8: a lone surrogate (a learner's ``ValueError("\\ud800")``,
+    or a folder-name byte Python read as "\\udcff") becomes its escape, so no writer of
+    grades, tables, gradebooks or reports can fail on it."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def valid_grade(sub):
+    """``sub`` (a SubmissionGrade) with every string in it made valid; returns ``sub``."""
+    for name in ("student", "path", "exercise", "note"):
+        setattr(sub, name, valid_text(getattr(sub, name)))
+    for part in sub.parts:
+        part.part_id, part.feedback = valid_text(part.part_id), valid_text(part.feedback)
+        part.bug = valid_text(part.bug)
+    return sub
+
+
+def write_atomically(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` whole, or not at all: a temporary file beside it is moved
+    into place, and removed if anything fails, so the previous file stays intact."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(valid_text(text), encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _rows(results: list) -> list[dict]:
@@ -75,6 +104,4 @@ def write_grades(results: list, out: str | Path) -> None:
         text = json.dumps(grades_json(results), indent=1)
     else:
         raise ValueError(f"--out must end in .csv or .json, got {str(out)!r}")
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, out)
+    write_atomically(out, text)
