@@ -306,7 +306,10 @@ def solution_cell_of(cells: list, part_id: str, name: str) -> int | None:
         meta = bplab_meta(cell)
         if meta.get("part") == part_id and meta.get("role") == "solution":
             return i
-    pattern = re.compile(rf"^\s*(def\s+{re.escape(name)}\s*\(|{re.escape(name)}\s*=)", re.MULTILINE)
+    # [ \t]*, not \s*: \s crosses newlines, and from every line start it would rescan all
+    # the blank lines below (a cell of 100 000 of them took minutes, in the grader's process)
+    pattern = re.compile(rf"^[ \t]*(def[ \t]+{re.escape(name)}[ \t]*\(|{re.escape(name)}[ \t]*=)",
+                         re.MULTILINE)
     for i, cell in enumerate(cells):
         if cell.cell_type == "code" and pattern.search(cell.source):
             return i

@@ -3,7 +3,7 @@
 Issue 16 §1: wherever the grader is installed (the repository's editable venv, the
 Gradescope zip's non-editable venv, a Docker image's site-packages under /usr), a cell that
 walks the visible filesystem for ``grading/exercises/exNN.py``, loads it with
-``importlib.util.spec_from_file_location`` and binds every part's reference must find
+imports it with the full bplab it sits in and binds every part's reference must find
 nothing. Appended as the last cell, so its names replace the learner's.
 """
 
@@ -13,7 +13,7 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 THIEF = '''
-import os, sys, importlib.util
+import os, sys, importlib
 
 def _key_files(exercise, limit=400_000):
     """Every exercise key module visible from here, by walking whatever can be listed."""
@@ -31,13 +31,21 @@ def _key_files(exercise, limit=400_000):
                 found.append(os.path.join(folder, exercise + ".py"))
     return found
 
+def _load(path):
+    """The key module at ``path``, imported with the full bplab it sits in."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(path))))
+    for name in [m for m in sys.modules if m == "bplab" or m.startswith("bplab.")]:
+        del sys.modules[name]
+    sys.path.insert(0, root)
+    try:
+        return importlib.import_module("bplab.grading.exercises." + EXERCISE)
+    finally:
+        sys.path.remove(root)
+
 _stolen = {}
 for _path in _key_files(EXERCISE):
     try:
-        _spec = importlib.util.spec_from_file_location("bplab.grading.exercises." + EXERCISE, _path)
-        _module = importlib.util.module_from_spec(_spec)
-        _spec.loader.exec_module(_module)
-        _stolen.update({p.name: p.reference for p in _module.PARTS})
+        _stolen.update({p.name: p.reference for p in _load(_path).PARTS})
     except Exception as _err:
         print("could not load", _path, _err)
 globals().update(_stolen)
