@@ -36,6 +36,7 @@ SKIP = [re.compile(p) for p in (
     r"\d+\s*[x×]\s*\d+(?:\s*[x×]\s*\d+)*",  # shapes and grids: 8x8, 784 x 256
     r"\d+(?:-\d+)+",                     # architectures and ranges: 2-16-16-1
     r"<[^>]+>",                          # HTML tags
+    r"\bissue #\d+",                      # an issue number in another project
 )]
 
 # (lesson file stem or "*", quoted number) -> why it needs no printed twin.
@@ -44,6 +45,22 @@ ALLOWED = {
     ("*", 1000.0): "a round order of magnitude in prose",
     ("*", 0.5): "one half (the 1/2 in the MSE, a probability of one half)",
     ("*", 1e-5): "a finite-difference step set in code (h)",
+    ("01_derivatives_chain_rule", 4.5e-6): "the difference of the two printed changes, "
+                                           "0.0047545 - 0.0047500",
+    ("01_derivatives_chain_rule", 1e-15): "a step the text proposes and rejects",
+    ("01_derivatives_chain_rule", 16.0): "float64's significant decimal digits, a constant",
+    ("03a_single_neuron", 400.0): "the ratio of the two printed gradients, 0.9975 / 0.0025",
+    ("05_training_an_mlp", 1e-4): "a slider setting the text asks the learner to try",
+    ("06_learning_rates_optimizers", 1.9): "1 + mu with the lesson's mu = 0.9",
+    ("06_learning_rates_optimizers", 1.2): "1 + 0.05 * |12 w1^2 - 4| at w1 = 0, worked in the text",
+    ("07_vanishing_exploding_gradients", 60.0): "the gradient-flow lab's steps (GradientFlowLab(steps=60))",
+    ("08_handwritten_digits", 1440.0): "40 epochs x ceil(1146 / 32) = 36 steps, both printed",
+    ("09_why_backprop", 5000.0): "[4, 640, 3] has 5,123 parameters",
+    ("09_why_backprop", 1440.0): "lesson 08's 40 epochs x 36 steps",
+    ("09_why_backprop", 1500.0): "[64, 16, 16, 10] has 1,482 parameters",
+    ("09_why_backprop", 4.3): "[64, 2048, 2048, 10] has 4,349,962 parameters (millions)",
+    ("09_why_backprop", 8.7): "two forward passes per parameter at 4.35 million (millions)",
+    ("11_debugging_backprop", 140.0): "70 % of the 200 moons (test_size=0.3)",
 }
 
 
