@@ -66,6 +66,10 @@ def _grade_problem(args: argparse.Namespace) -> str:
     return ""
 
 
+def _announce(line: str) -> None:
+    print(f"sandbox limits: {line}", file=sys.stderr, flush=True)
+
+
 def _progress(done: int, total: int, grade) -> None:
     """One line per finished submission, on stderr (the table goes to stdout at the end)."""
     print(f"graded {done}/{total}: {grade.student} {grade.total}/{grade.max_total} "
@@ -99,7 +103,8 @@ def _grade(args: argparse.Namespace) -> int:
                                        timeout=args.timeout, exercise=args.exercise,
                                        sandbox=not args.no_sandbox, budget=args.budget,
                                        out=None if gradebook else args.out,
-                                       progress=_progress)
+                                       progress=_progress, announce=_announce,
+                                       allow_no_cgroups=args.allow_no_cgroups)
     except (ValueError, RuntimeError, OSError) as err:
         return _fail(str(err))
     print(report.format_table(results))
@@ -159,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="wall-clock seconds per submission, everything included "
                     "(default: 10 x --timeout)")
     gr.add_argument("--out", help="write the grades to this .csv or .json file as they come")
+    gr.add_argument("--allow-no-cgroups", action="store_true",
+                    help="grade with --jobs > 1 even where no cgroup can hold each sandbox "
+                         "to its memory, processes and CPU share")
     gr.add_argument("--no-sandbox", action="store_true",
                     help="grade without bubblewrap (unsafe: warns on every run)")
     gr.set_defaults(run=_grade)

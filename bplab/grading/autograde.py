@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 
+from .cgroups import describe, in_force
 from .feedback import clean
 from .judge import Close, expectations, judge
 from .notebooks import exercise_from, graded_notebook, part_cells, solution_cell_of
@@ -396,10 +397,14 @@ def _safely(path: str, student_side: Path, settings: Settings, exercise: str | N
 def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                timeout: float = 60.0, exercise: str | None = None, sandbox: bool = True,
                budget: float | None = None, out: str | Path | None = None,
-               limits: Limits | None = None, progress=None) -> list[SubmissionGrade]:
+               limits: Limits | None = None, progress=None, announce=None,
+               allow_no_cgroups: bool = False) -> list[SubmissionGrade]:
     """Grade ``paths`` with ``jobs`` sandboxes at a time; results in the order of ``paths``.
     With ``out``, the grades file is rewritten as each submission finishes, so a run that is
-    stopped keeps what it graded; ``progress(done, total, grade)`` hears of each one."""
+    stopped keeps what it graded; ``progress(done, total, grade)`` hears of each one, and
+    ``announce(line)`` once of the limits each sandbox is held to on this host. With
+    ``jobs`` > 1 and no cgroup to hold sandboxes apart, RuntimeError unless
+    ``allow_no_cgroups``."""
     from .release import student_package
     from .report import valid_grade, write_grades
 
@@ -410,6 +415,15 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
     if sandbox and bwrap_path() is None:
         raise RuntimeError(BWRAP_MISSING)
     settings = Settings(timeout, budget, sandbox, limits or Limits())
+    applied = in_force(settings.limits.group) if sandbox else []
+    if sandbox and jobs > 1 and not applied and not allow_no_cgroups:
+        raise RuntimeError(
+            f"--jobs {jobs}: no cgroup can be made here for the sandboxes' memory, processes "
+            "and CPU share, so one submission could starve the others graded beside it; "
+            "grade with --jobs 1, run the grader as root or in a delegated cgroup, or pass "
+            "--allow-no-cgroups")
+    if sandbox and announce is not None:
+        announce(describe(settings.limits.group, applied))
     paths = [str(p) for p in paths]
     results: dict[int, SubmissionGrade] = {}
     slots, lock = list(range(max(1, jobs))), threading.Lock()

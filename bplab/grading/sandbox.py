@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cgroups import Cgroups, GroupLimits
 from .wire import WireError, loads
 
 __all__ = ["BWRAP_MISSING", "Limits", "StreamEnd", "bwrap_command", "bwrap_path",
@@ -52,6 +53,12 @@ class Limits:
     file_size: int = 64 * 2**20
     tmpfs: int = 256 * 2**20
     output: int = 8 * 2**20    # bytes of answers read from the stream, at most
+    cpus: float = 1.0          # the whole sandbox's CPU share, where a cpu cgroup can be made
+
+    @property
+    def group(self) -> GroupLimits:
+        """What the sandbox's cgroups hold it to, where the host lets them be made."""
+        return GroupLimits(self.total_memory, self.processes, self.cpus)
 
 
 def bwrap_path() -> str | None:
@@ -170,41 +177,6 @@ def bwrap_command(inbox: Path, student_side: Path, uid: int, limits: Limits) -> 
             sys.executable, "-s", "-m", "bplab.grading.runner", "/inbox"]
 
 
-CGROUP_ROOTS = {"memory": ("/sys/fs/cgroup/memory", "memory.limit_in_bytes"),
-                "pids": ("/sys/fs/cgroup/pids", "pids.max")}
-
-
-class Cgroups:
-    """Memory and process-count cgroups for one sandbox (cgroup v1 here), when this
-    machine lets the grader make them; otherwise the per-process limits stand alone."""
-
-    def __init__(self, name: str, limits: Limits):
-        self.dirs: list[Path] = []
-        values = {"memory": limits.total_memory, "pids": limits.processes}
-        for controller, (root, knob) in CGROUP_ROOTS.items():
-            folder = Path(root) / name
-            try:
-                folder.mkdir()
-                (folder / knob).write_text(str(values[controller]))
-                self.dirs.append(folder)
-            except OSError:
-                continue
-
-    def wrap(self, command: list[str]) -> list[str]:
-        """``command`` started inside the cgroups (joined before it execs: no window)."""
-        if not self.dirs:
-            return command
-        joins = " && ".join(f'echo $$ > "{d}/cgroup.procs"' for d in self.dirs)
-        return ["/bin/sh", "-c", f'{joins} && exec "$@"', "sh", *command]
-
-    def remove(self) -> None:
-        for folder in self.dirs:
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-
-
 def with_limits(command: list[str], limits: Limits) -> list[str]:
     """``command`` under util-linux's prlimit: the limits every process of the sandbox
     inherits (set before exec, so no Python runs between fork and exec)."""
@@ -245,7 +217,7 @@ def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamE
     out of ``budget`` seconds, or passes the byte cap; always kills it at the end and
     records why it stopped in ``end``. A line that is not valid data is skipped."""
     start = time.monotonic()
-    cgroups = Cgroups(f"bplab-{os.getpid()}-{time.monotonic_ns()}", limits)
+    cgroups = Cgroups(f"bplab-{os.getpid()}-{time.monotonic_ns()}", limits.group)
     proc = subprocess.Popen(cgroups.wrap(with_limits(command, limits)), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, env=env, cwd=cwd)
