@@ -27,6 +27,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..grading.autograde import name_problem
 from ..grading.report import valid_text, write_atomically
 from . import ClassroomError
 
@@ -55,27 +56,35 @@ def totals_by_student(results: Iterable) -> tuple[dict, dict, list[str]]:
     """({student: {exercise: total}}, {exercise: max_total}, warnings).
 
     ``results`` are the grader's submissions (JSON dicts or SubmissionGrade objects).
-    When a student has two submissions for one exercise, the higher total counts and a
-    warning says so; a submission the grader could not place ("?") keeps the student's row
-    and gets a warning.
+    When a student has two submissions for one exercise, neither counts (the cell stays
+    empty, which an LMS import leaves unchanged) and a warning names them: which one is the
+    student's is the instructor's call, never the higher total. A submission the grader
+    could not place ("?") keeps the student's row and gets a warning.
     """
     totals: dict[str, dict[str, float]] = {}
     maxima: dict[str, float] = {}
-    warnings = []
+    warnings, claims = [], {}
     for sub in results:
         student, exercise = str(_field(sub, "student", "")), str(_field(sub, "exercise", "?"))
         total = _field(sub, "total", 0) or 0
+        if name_problem(student):   # "Points Possible" would be read as the LMS's own row
+            warnings.append(f"warning: {_field(sub, 'path', student)} left out: "
+                            + name_problem(student))
+            continue
         mine = totals.setdefault(student, {})
         if exercise == "?":   # the grader could not tell which exercise: no column to fill
             warnings.append(f"warning: {_field(sub, 'path', student)} was not graded "
                             f"({_field(sub, 'note', '') or 'unknown exercise'}); row kept")
             continue
         maxima[exercise] = max(maxima.get(exercise, 0), _field(sub, "max_total", 0) or 0)
-        if exercise in mine:
-            warnings.append(f"warning: {student} has more than one {exercise} submission; "
-                            f"the higher total counts ({max(total, mine[exercise])})")
-            total = max(total, mine[exercise])
+        claims.setdefault((student, exercise), []).append(str(_field(sub, "path", "?")))
         mine[exercise] = total
+    for (student, exercise), paths in claims.items():
+        if len(paths) > 1:
+            del totals[student][exercise]
+            warnings.append(f"warning: {student} has {len(paths)} {exercise} submissions "
+                            f"({', '.join(paths)}); none counted, the cell is left empty: "
+                            "grade the right one alone")
     return totals, maxima, warnings
 
 

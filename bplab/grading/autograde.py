@@ -51,7 +51,7 @@ from .spec import PUBLIC_SEED, Part, Status, hidden_seed, load_parts, make_cases
 from .wire import dumps
 
 __all__ = ["MAX_SUBMISSION_BYTES", "PartGrade", "SubmissionGrade", "check_sources",
-           "grade_many", "grade_submission", "student_of"]
+           "grade_many", "grade_submission", "name_problem", "refuse_collisions", "student_of"]
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
 UID_BASE = 200_000  # sandbox uid: UID_BASE + 64 * grader pid + slot, unique on the machine,
@@ -97,6 +97,19 @@ def student_of(path: str | Path) -> str:
     if re.match(r"^ex\d\d(_|$)", path.stem) and path.parent.name not in ("", "."):
         return clean(path.parent.name, 100)
     return clean(path.stem, 100)
+
+
+# Names an LMS gradebook reads as its own rows (Canvas's "Points Possible" and its student
+# view's "Test Student"), or as a gradebook's header: never a learner's name.
+RESERVED_NAMES = ("points possible", "test student", "student, test", "student", "")
+
+
+def name_problem(student: str) -> str:
+    """Why ``student`` can't name a row in a gradebook ("" when it can)."""
+    if " ".join(student.split()).casefold() in RESERVED_NAMES:
+        return (f"submission refused: the name {student!r} (from its folder or file name) is "
+                "one a gradebook reads as its own row; rename the folder to the student's id")
+    return ""
 
 
 def read_submission(path: Path) -> tuple[object | None, str]:
@@ -343,6 +356,7 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
         grade.note = problem
         return grade
     grade.exercise, parts = exercise, load_parts(exercise)
+    problem = problem or name_problem(grade.student)
     if problem:  # unreadable, or the wrong exercise: every part of the pinned one is lost
         grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, problem) for p in parts]
         grade.note = problem
@@ -438,4 +452,28 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
                     write_grades([results[i] for i in sorted(results)], out)
                 if progress:
                     progress(len(results), len(paths), graded)
-    return [results[i] for i in range(len(paths))]
+    grades = refuse_collisions([results[i] for i in range(len(paths))])
+    if out:
+        write_grades(grades, out)
+    return grades
+
+
+def refuse_collisions(grades: list[SubmissionGrade]) -> list[SubmissionGrade]:
+    """``grades`` with every submission that shares its (student, exercise) with another
+    made an error row naming all of them: which one is the student's is the instructor's
+    call, never a silent maximum (``mallory/alice.ipynb`` beside ``alice/ex05_...``)."""
+    claims: dict[tuple[str, str], list[SubmissionGrade]] = {}
+    for grade in grades:
+        if grade.exercise != "?":
+            claims.setdefault((grade.student, grade.exercise), []).append(grade)
+    for (student, exercise), same in claims.items():
+        if len(same) < 2:
+            continue
+        why = clean(f"not counted: {len(same)} submissions are named {student!r} for "
+                    f"{exercise} ({', '.join(g.path for g in same)}); keep one per student, "
+                    "or name each by its own folder", 600)
+        for grade in same:
+            grade.parts = [PartGrade(p.part_id, 0, p.max_points, Status.ERROR, why)
+                           for p in grade.parts]
+            grade.note = why
+    return grades

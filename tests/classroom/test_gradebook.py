@@ -88,11 +88,25 @@ def test_formula_cells_are_neutralised(tmp_path):
     assert _read(out)[1][0] == "'=cmd|' /C calc'!A0"
 
 
-def test_duplicate_submissions_keep_the_higher_total_and_warn(tmp_path):
+def test_duplicate_submissions_count_neither_and_name_both(tmp_path):
+    """Issue 16 §10: the higher of two totals once won, so mallory/alice.ipynb set alice's."""
     out = tmp_path / "gb.csv"
-    warnings = write_gradebook([_sub("alice", total=2), _sub("alice", total=9)], out, "plain")
-    assert _read(out)[1][:2] == ["alice", "9"]
-    assert len(warnings) == 1 and "more than one ex05" in warnings[0]
+    subs = [_sub("alice", total=2), _sub("alice", total=9), _sub("bob", total=4)]
+    subs[0]["path"], subs[1]["path"] = "alice/ex05_mlp_layers.ipynb", "mallory/alice.ipynb"
+    warnings = write_gradebook(subs, out, "plain")
+    rows = {r[0]: r for r in _read(out)[1:]}
+    assert rows["alice"][1] == "" and rows["bob"][1] == "4"
+    assert len(warnings) == 1 and "mallory/alice.ipynb" in warnings[0]
+    assert "none counted" in warnings[0]
+
+
+@pytest.mark.parametrize("name", ["Points Possible", "points  possible", "Test Student"])
+def test_names_an_lms_reads_as_its_own_rows_are_left_out(tmp_path, name):
+    out = tmp_path / "gb.csv"
+    warnings = write_gradebook([_sub(name, total=3), _sub("bob", total=4)], out, "canvas")
+    cells = [r[0] for r in _read(out)]
+    assert cells.count("Points Possible") == 1 and "Test Student" not in cells
+    assert len(warnings) == 1 and "rename the folder" in warnings[0]
 
 
 def test_submission_grade_objects_work_like_json_dicts(tmp_path):
