@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 TEST_HOME := $(CURDIR)/.venv/home-for-tests
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 BPLAB_HOME=$(TEST_HOME)
 
-.PHONY: lab test execute exercises bench lint clean
+.PHONY: lab test quick execute exercises bench lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,18 @@ lab: $(STAMP)  ## set up, then open the course in JupyterLab
 		"JupyterLab refuses root without --allow-root, so it is passed."; fi
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_welcome.ipynb
 
+# Four workers on the two cores (most tests wait on kernels, sandboxes and browsers): pytest-xdist, a whole file per worker (module fixtures and a notebook's cells
+# stay together; each worker has its own progress file, see tests/conftest.py).
+XDIST := -n 4 --dist loadfile
+NBVAL := -p no:warnings --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 test: $(STAMP)  ## set up, then run every test layer
 	rm -rf $(TEST_HOME)
-	$(TEST_ENV) $(PY) -m pytest -q tests/
-	$(TEST_ENV) $(PY) -m pytest -q -p no:warnings --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/ solutions/
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) tests/
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) $(NBVAL) notebooks/ solutions/
+
+quick: $(STAMP)  ## the fast loop: no sandbox, browser, release or other slow layers; no notebooks
+	$(TEST_ENV) $(PY) -m pytest -q $(XDIST) -m "not slow and not browser" tests/
 
 execute: $(STAMP)  ## re-execute the lessons and solutions in place (they are committed executed)
 	rm -rf $(TEST_HOME)

@@ -10,6 +10,10 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 # bp.check records progress in $BPLAB_HOME: tests must never write a learner's real file.
 os.environ.setdefault("BPLAB_HOME", tempfile.mkdtemp(prefix="bplab-test-home-"))
+# Under pytest-xdist (`make test` runs on both cores) each worker keeps its own progress file.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["BPLAB_HOME"] = os.path.join(os.environ["BPLAB_HOME"],
+                                            os.environ["PYTEST_XDIST_WORKER"])
 
 from hypothesis import settings
 
