@@ -29,8 +29,9 @@ lab: $(STAMP)  ## set up, then open the course in JupyterLab
 		"JupyterLab refuses root without --allow-root, so it is passed."; fi
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_welcome.ipynb
 
-# Four workers on the two cores (most tests wait on kernels, sandboxes and browsers): pytest-xdist, a whole file per worker (module fixtures and a notebook's cells
-# stay together; each worker has its own progress file, see tests/conftest.py).
+# pytest-xdist: four workers on the two cores (most tests wait on kernels, sandboxes and
+# browsers), a whole file per worker (module fixtures and a notebook's cells stay together;
+# each worker has its own progress file, see tests/conftest.py).
 XDIST := -n 4 --dist loadfile
 NBVAL := -p no:warnings --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 

@@ -2,15 +2,14 @@
 
 Issue 16 §1: wherever the grader is installed (the repository's editable venv, the
 Gradescope zip's non-editable venv, a Docker image's site-packages under /usr), a cell that
-walks the visible filesystem for ``grading/exercises/exNN.py``, loads it with
-imports it with the full bplab it sits in and binds every part's reference must find
-nothing. Appended as the last cell, so its names replace the learner's.
+walks the visible filesystem for ``grading/exercises/exNN.py``, imports it with the full
+bplab it sits in and binds every part's reference must find
+nothing. It sits at the end of every code cell (the answers are all a grader keeps).
 """
 
 from __future__ import annotations
 
 import nbformat
-from nbformat.v4 import new_code_cell
 
 THIEF = '''
 import os, sys, importlib
@@ -42,19 +41,25 @@ def _load(path):
     finally:
         sys.path.remove(root)
 
-_stolen = {}
-for _path in _key_files(EXERCISE):
+_first = "_stolen_before" not in globals()   # the walk runs once, in the first cell
+_stolen = globals().get("_stolen_before", {})
+for _path in (_key_files(EXERCISE) if _first else []):
     try:
         _stolen.update({p.name: p.reference for p in _load(_path).PARTS})
     except Exception as _err:
         print("could not load", _path, _err)
+_stolen_before = _stolen
 globals().update(_stolen)
-print("key files found:", len(_stolen))
+print("key parts found:", len(_stolen))
 '''
 
 
 def thief_notebook(blank_path, exercise: str):
-    """The blank notebook at ``blank_path`` with the thief cell appended."""
+    """The blank notebook at ``blank_path`` with the thief appended to every code cell: the
+    grader keeps only the learner's solution cells, and checks each part where its cell
+    runs, so the theft must sit in the answer itself."""
     nb = nbformat.read(blank_path, as_version=4)
-    nb.cells.append(new_code_cell(f"EXERCISE = {exercise!r}\n" + THIEF))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source += f"\nEXERCISE = {exercise!r}\n" + THIEF
     return nb
