@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -67,6 +69,43 @@ def test_release_holds_the_course_and_the_two_commands(release):
     makefile = (release / "Makefile").read_text()
     assert "\nlab:" in makefile and "\ntest:" in makefile
     assert "make lab" in (release / "README.md").read_text()
+
+
+def _learner_block(makefile: str) -> str:
+    return makefile[makefile.index("# >>> learner block"):makefile.index("# <<< learner block")]
+
+
+def test_release_make_lab_is_the_repositorys_and_serves_the_course_folder(release):
+    makefile = (release / "Makefile").read_text()
+    assert _learner_block(makefile) == _learner_block((REPO / "Makefile").read_text())
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    proc = subprocess.run(["make", "-n", "--no-print-directory", "lab", "LAB_ARGS=--no-browser"],
+                          cwd=release, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    (lab,) = [line for line in proc.stdout.splitlines() if "jupyter lab" in line]
+    assert "--ServerApp.root_dir=. " in lab and "--no-browser" in lab, lab
+    assert lab.endswith(" notebooks/00_welcome.ipynb"), lab
+    assert ("--allow-root" in lab) == (os.geteuid() == 0), lab
+
+
+def test_release_installs_what_a_learner_needs_and_ignores_what_it_builds(release):
+    def names(path: Path) -> set[str]:
+        return {line.split("=")[0].strip().lower() for line in path.read_text().splitlines()
+                if line.strip() and not line.startswith("#")}
+
+    learner = names(release / "requirements.txt")
+    assert {"numpy", "jupyterlab", "ipykernel", "ipywidgets", "scikit-learn"} <= learner
+    tools = {"pytest", "pytest-timeout", "nbval", "playwright", "axe-playwright-python", "ruff",
+             "hypothesis"}
+    assert not learner & tools and not any(n.startswith("-") for n in learner)
+    assert names(release / "requirements-test.txt") == {"pytest", "nbval"}
+    ignored = (release / ".gitignore").read_text().split()
+    assert {".venv/", "build/", "*.egg-info/", ".ipynb_checkpoints/", "__pycache__/"} <= set(ignored)
+    readme = (release / "README.md").read_text()
+    for needed in ("Python 3.11", "python3 -m venv .venv", "pip install -r requirements.txt",
+                   "--allow-root", "ipykernel install --user --name bplab", "JupyterHub"):
+        assert needed in readme, needed
 
 
 def test_installed_release_has_no_key_and_refuses_instructor_commands(venv, tmp_path):
