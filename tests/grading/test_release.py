@@ -7,6 +7,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,44 @@ def test_release_installs_what_a_learner_needs_and_ignores_what_it_builds(releas
     for needed in ("Python 3.11", "python3 -m venv .venv", "pip install -r requirements.txt",
                    "--allow-root", "ipykernel install --user --name bplab", "JupyterHub"):
         assert needed in readme, needed
+
+
+# What a learner's text must not mention: the instructors' source, their make targets, the key.
+INSTRUCTOR_TEXT = re.compile(r"solutions/|make (?:execute|exercises)|answer key|\bthe key\b"
+                             r"|instructors-only", re.IGNORECASE)
+
+
+def _learner_texts(release: Path) -> dict[str, str]:
+    """What a learner reads: the README, every notebook's cells and saved outputs (widget
+    state included), and the lessons' quizzes."""
+    texts = {"README.md": (release / "README.md").read_text()}
+    for path in sorted(release.glob("*/*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        shown = [nb["cells"], nb["metadata"].get("widgets", {})]
+        texts[str(path.relative_to(release))] = json.dumps(shown, ensure_ascii=False)
+    for path in sorted((release / "bplab" / "labs" / "quizzes").glob("*.json")):
+        texts[str(path.relative_to(release))] = path.read_text()
+    return texts
+
+
+def test_learners_text_says_nothing_of_the_instructors_side(release):
+    texts = _learner_texts(release)
+    assert {"notebooks/00_welcome.ipynb", "exercises/ex01_chain_rule.ipynb"} <= set(texts)
+    found = {name: sorted(set(INSTRUCTOR_TEXT.findall(text))) for name, text in texts.items()}
+    assert not {name: hits for name, hits in found.items() if hits}
+    make_test = re.compile(r"`make test`[^\n]*(?:\n[^\n-][^\n]*)*")
+    for name, text in texts.items():  # the learner's make test: lessons, not solutions
+        for said in make_test.findall(text.replace("\\n", "\n")):
+            assert "unit test" not in said and "solution" not in said, (name, said)
+
+
+def test_the_repositorys_lesson_00_keeps_its_instructors_note_in_a_tagged_cell(release):
+    repo = json.loads((REPO / "notebooks" / "00_welcome.ipynb").read_text(encoding="utf-8"))
+    tagged = [c for c in repo["cells"] if "instructors-only" in c["metadata"].get("tags", [])]
+    assert tagged and all("solutions/" in "".join(c["source"]) for c in tagged)
+    shipped = json.loads((release / "notebooks" / "00_welcome.ipynb").read_text(encoding="utf-8"))
+    assert len(shipped["cells"]) == len(repo["cells"]) - len(tagged)
+    assert [c["id"] for c in shipped["cells"]] == [c["id"] for c in repo["cells"] if c not in tagged]
 
 
 def test_installed_release_has_no_key_and_refuses_instructor_commands(venv, tmp_path):
