@@ -11,7 +11,7 @@ FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap util-linux \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /course
-COPY requirements.txt pyproject.toml README.md ./
+COPY requirements.txt requirements-learner.txt pyproject.toml README.md ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY bplab ./bplab
 COPY solutions ./solutions

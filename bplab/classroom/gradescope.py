@@ -103,13 +103,24 @@ def _source_notebook(source: Path, exercise: str) -> Path:
 
 def grader_requirements(requirements: Path = REPO / "requirements.txt") -> str:
     """The grader's pinned requirements: GRADER_PACKAGES with the repository's pins."""
-    pins = {}
-    if requirements.is_file():
-        for line in requirements.read_text().splitlines():
-            name = re.split(r"[=<>!~\[; ]", line.strip(), maxsplit=1)[0].lower()
-            if name and not line.lstrip().startswith("#"):
-                pins[name] = line.strip()
+    pins = _pins(requirements)
     return "\n".join(pins.get(name, name) for name in GRADER_PACKAGES) + "\n"
+
+
+def _pins(requirements: Path) -> dict[str, str]:
+    """{name: its line} in a requirements file and the files it includes (``-r other.txt``)."""
+    pins: dict[str, str] = {}
+    if not requirements.is_file():
+        return pins
+    for line in requirements.read_text().splitlines():
+        line = line.strip()
+        if line.startswith(("-r ", "--requirement ")):
+            pins.update(_pins(requirements.parent / line.split(maxsplit=1)[1]))
+            continue
+        name = re.split(r"[=<>!~\[; ]", line, maxsplit=1)[0].lower()
+        if name and not line.startswith(("#", "-")):
+            pins[name] = line
+    return pins
 
 
 def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str,

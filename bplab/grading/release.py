@@ -1,7 +1,9 @@
 """The student release: what learners get, built from the instructors' repository.
 
-``python -m bplab release DIR`` writes the lessons, ``exercises/``, a README for learners,
-the two commands (``make lab``, ``make test``) and a bplab **without the key**: no
+``python -m bplab release DIR`` writes the lessons and ``exercises/`` (without their cells
+tagged ``instructors-only``), a README for learners, the two commands (``make lab``, the
+repository Makefile's learner block; ``make test``), the learner's requirements (no test
+tools but pytest and nbval, for ``make test``) and a bplab **without the key**: no
 ``grading/exercises`` (references, hidden cases, held-out data, quiz answers), no grader
 (``autograde``, ``sandbox``, ``notebooks``, ``report``, ``release``) and no instructors'
 tools (``classroom``). Its ``bp.check`` reads the public data in ``grading/public``.
@@ -11,10 +13,12 @@ tools (``classroom``). Its ``bp.check`` reads the public data in ``grading/publi
 from __future__ import annotations
 
 import compileall
+import json
 import shutil
 from pathlib import Path
 
-__all__ = ["INSTRUCTORS_ONLY", "build_release", "student_package"]
+__all__ = ["INSTRUCTORS_ONLY", "INSTRUCTORS_TAG", "build_release", "learner_makefile",
+           "learner_notebook", "student_package"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -49,15 +53,59 @@ def student_package(site: Path, exercises: list[str]) -> Path:
     return site
 
 
-LEARNER_README = """# bplab: learn backpropagation by building it
+# The course's Python: the pinned numpy, scipy, scikit-learn, matplotlib and ipykernel
+# wheels all say Requires-Python >= 3.11.
+PYTHON_VERSION = "3.11"
+
+LEARNER_README = f"""# bplab: learn backpropagation by building it
 
 Lessons in `notebooks/` walk from the chain rule to training a multilayer perceptron on
-real handwritten digits; each has an exercise in `exercises/`.
+real handwritten digits; most have an exercise in `exercises/`.
+
+## Start
+
+You need Python {PYTHON_VERSION} or newer (the pinned numpy, scipy and JupyterLab wheels
+need it) and `make`.
 
 ```bash
-make lab     # creates .venv, installs everything, opens JupyterLab on lesson 00
-make test    # the same set-up, then runs every lesson and every blank exercise
+make lab     # creates .venv, installs the course, opens JupyterLab on lesson 00
+make test    # the same set-up plus pytest, then runs every lesson and every blank exercise
 ```
+
+JupyterLab opens on `notebooks/00_welcome.ipynb`; its file browser shows the whole course,
+`notebooks/` and `exercises/` side by side. `make lab LAB_ARGS="--no-browser --port=8899"`
+passes more options to JupyterLab; if that port is taken, `make lab` says so and stops.
+With a Python that is too old, `make lab PYTHON=python3.12` picks another one.
+
+**As root** (a container, Binder, many cloud notebooks) JupyterLab refuses to start unless
+given `--allow-root`; `make lab` passes it for you and prints a line saying so.
+
+### Without make
+
+```bash
+python3 -m venv .venv && . .venv/bin/activate
+pip install -r requirements.txt
+pip install --no-deps .
+jupyter lab --ServerApp.root_dir=. notebooks/00_welcome.ipynb    # as root, add --allow-root
+```
+
+### On a JupyterHub
+
+JupyterHub already runs JupyterLab for you: don't start another one with `make lab`. If
+your instructor's hub image has the course installed, open `notebooks/00_welcome.ipynb` and
+go. Otherwise, in a hub terminal, in this folder, install the course into its own
+environment and register it as a kernel:
+
+```bash
+python3 -m venv .venv
+.venv/bin/pip install -r requirements.txt && .venv/bin/pip install --no-deps .
+.venv/bin/python -m ipykernel install --user --name bplab --display-name "Python (bplab)"
+```
+
+then choose **Python (bplab)** in JupyterLab's kernel menu (Kernel > Change Kernel) for
+each lesson and exercise.
+
+## Working through it
 
 In an exercise, the cell after each part runs its **public checks**
 (`bp.check(...)`): a pass, or a diagnosis that names the bug. Your instructor's grader
@@ -67,26 +115,58 @@ recorded, not marked, until you hand the notebook in. `bp.progress()` shows how 
 Hand in the exercise notebook itself (`exercises/exNN_*.ipynb`), as your instructor asks.
 """
 
-LEARNER_MAKEFILE = """PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
-LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-
+# The release's Makefile: its own settings, then the repository Makefile's learner block
+# (the same `make lab` in both), then the learner's `make test`.
+LEARNER_MAKEFILE_HEAD = """# The course's two commands: `make lab` opens it; `make test` runs every lesson and blank
+# exercise. Both set everything up first.
+REQUIREMENTS  := requirements.txt
+BPLAB_INSTALL := .
 .PHONY: lab test
-$(STAMP): requirements.txt pyproject.toml
-\ttest -x $(PY) || $(PYTHON) -m venv $(VENV)
-\t$(PY) -m pip install --quiet -r requirements.txt
-\t$(PY) -m pip install --quiet --no-deps .
-\ttouch $(STAMP)
 
-lab: $(STAMP)  ## set up, then open the course (root needs --allow-root: containers, Binder)
-\t$(VENV)/bin/jupyter lab $(LAB_ROOT) notebooks/00_welcome.ipynb
+"""
 
-test: $(STAMP)  ## set up, then run every lesson and every blank exercise
+LEARNER_MAKEFILE_TAIL = """
+TEST_STAMP = $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+\t$(PY) -m pip install --quiet -r requirements-test.txt
+\ttouch $(TEST_STAMP)
+
+test: $(TEST_STAMP)  ## set up, then run every lesson and every blank exercise
 \tOPENBLAS_NUM_THREADS=1 BPLAB_HOME=$(CURDIR)/.venv/home $(PY) -m pytest -q -p no:cacheprovider -p no:warnings --nbval-lax --nbval-sanitize-with nbval_sanitize.cfg notebooks/
 \tOPENBLAS_NUM_THREADS=1 BPLAB_HOME=$(CURDIR)/.venv/home $(PY) -m bplab selftest exercises/*.ipynb
 """
+
+BLOCK = ("# >>> learner block", "# <<< learner block")
+TEST_TOOLS = ("pytest", "nbval")   # what the release's `make test` adds to requirements.txt
+LEARNER_GITIGNORE = ".venv/\nbuild/\n*.egg-info/\n.ipynb_checkpoints/\n__pycache__/\n"
+# A notebook cell with this tag speaks to instructors (the answer key, `solutions/`, the
+# instructors' make targets); the release drops it from every notebook it copies.
+INSTRUCTORS_TAG = "instructors-only"
+
+
+def learner_makefile(root: Path = ROOT) -> str:
+    """The release's Makefile, around the repository Makefile's learner block."""
+    text = (root / "Makefile").read_text()
+    begin, end = (text.index(marker) for marker in BLOCK)
+    return LEARNER_MAKEFILE_HEAD + text[begin:end + len(BLOCK[1])] + "\n" + LEARNER_MAKEFILE_TAIL
+
+
+def _test_requirements(root: Path) -> str:
+    pins = [line.strip() for line in (root / "requirements.txt").read_text().splitlines()
+            if line.strip().split("=")[0].strip().lower() in TEST_TOOLS]
+    return "# What `make test` adds to requirements.txt.\n" + "\n".join(pins) + "\n"
+
+
+def learner_notebook(src: Path, dest: Path) -> None:
+    """Copy a notebook without its cells tagged ``instructors-only`` (byte for byte when it
+    has none)."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if INSTRUCTORS_TAG not in c.get("metadata", {}).get("tags", [])]
+    if len(cells) == len(nb["cells"]):
+        shutil.copy2(src, dest)
+        return
+    nb["cells"] = cells
+    dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _drop_bytecode(folder: Path) -> None:
@@ -105,10 +185,12 @@ def build_release(dest: str | Path, root: Path = ROOT) -> Path:
     for folder in ("notebooks", "exercises"):
         (dest / folder).mkdir(parents=True, exist_ok=True)
         for nb in sorted((root / folder).glob("*.ipynb")):
-            shutil.copy2(nb, dest / folder / nb.name)
-    for name in ("requirements.txt", "pyproject.toml", "tests/nbval_sanitize.cfg"):
+            learner_notebook(nb, dest / folder / nb.name)
+    for name in ("pyproject.toml", "tests/nbval_sanitize.cfg"):
         shutil.copy2(root / name, dest / Path(name).name)
+    shutil.copy2(root / "requirements-learner.txt", dest / "requirements.txt")
+    (dest / "requirements-test.txt").write_text(_test_requirements(root))
     (dest / "README.md").write_text(LEARNER_README)
-    (dest / "Makefile").write_text(LEARNER_MAKEFILE)
-    (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n")
+    (dest / "Makefile").write_text(learner_makefile(root))
+    (dest / ".gitignore").write_text(LEARNER_GITIGNORE)
     return dest

@@ -165,47 +165,47 @@ def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
     return ax
 
 
-_LESSONS = [  # (number, short title, part)
-    ("00", "welcome", 0), ("01", "derivatives &\nchain rule", 1),
-    ("02", "graphs &\nautograd", 1), ("03", "one neuron,\ngradient descent", 1),
-    ("04", "backprop in\nmatrix form", 1), ("05", "training\nan MLP", 2),
-    ("06", "learning rates,\noptimizers", 2), ("07", "vanishing &\nexploding", 2),
-    ("08", "handwritten\ndigits", 2), ("09", "why backprop", 3),
-]
-
-
-_PARTS = ["start", "the mechanics of backprop", "training networks", "perspective"]
-
-
-_PART_COLORS = ["#d9d9d9", "#9ecae1", "#a1d99b", "#fdd0a2"]
+_PART_COLORS = ["#d9d9d9", "#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb"]
 
 
 def plot_course_map(ax=None):
-    """The ten lessons as boxes on a path, coloured by part of the course.
+    """The lessons (``bplab.course.LESSONS``) as boxes on a path in two rows, coloured by
+    part of the course, each with the exercise it pairs with.
 
     Returns
     -------
     ax : matplotlib Axes
     """
-    ax = _new_axes(ax, (11, 3.6))
-    for i, (num, title, part) in enumerate(_LESSONS):
-        x, y = (i % 5) * 2.2, 1.6 if i < 5 else 0.0
-        ax.add_patch(_box(x, y, _PART_COLORS[part]))
-        ax.text(x + 0.9, y + 0.72, num, ha="center", va="center", fontsize=12,
+    from ..course import LESSONS, PARTS, exercises
+
+    ax = _new_axes(ax, (13, 4.4))
+    per_row = (len(LESSONS) + 1) // 2
+    step = 2.1
+    for i, lesson in enumerate(LESSONS):
+        row, col = divmod(i, per_row)
+        x, y = col * step, 1.9 if row == 0 else 0.0
+        ax.add_patch(_box(x, y, _PART_COLORS[lesson.part]))
+        ax.text(x + 0.9, y + 0.76, lesson.number, ha="center", va="center", fontsize=12,
                 fontweight="bold")
-        ax.text(x + 0.9, y + 0.32, title, ha="center", va="center", fontsize=8)
-        if i not in (4, 9):
-            ax.annotate("", xy=(x + 2.2, y + 0.5), xytext=(x + 1.8, y + 0.5),
+        ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8)
+        ax.text(x + 0.9, y - 0.16, lesson.exercise.split("_", 1)[0] if lesson.exercise
+                else "no exercise", ha="center", va="center", fontsize=7,
+                fontstyle="italic", color="#333333" if lesson.exercise else "#888888")
+        last_in_row = col == per_row - 1 or i == len(LESSONS) - 1
+        if not last_in_row:
+            ax.annotate("", xy=(x + step, y + 0.5), xytext=(x + 1.8, y + 0.5),
                         arrowprops={"arrowstyle": "->"})
-    ax.annotate("", xy=(0.9, 1.0), xytext=(9.7, 1.6),
-                arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.1"})
-    handles = [_box(0, 0, c) for c in _PART_COLORS]
-    ax.legend(handles, _PARTS, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
+    right = (per_row - 1) * step
+    ax.annotate("", xy=(0.9, 1.05), xytext=(right + 0.9, 1.6),
+                arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.08"})
+    handles = [_box(0, 0, c) for c in _PART_COLORS[:len(PARTS)]]
+    ax.legend(handles, PARTS, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(PARTS),
               fontsize=8, frameon=False)
-    ax.set_xlim(-0.2, 10.8)
-    ax.set_ylim(-0.2, 2.8)
+    ax.set_xlim(-0.2, right + 2.0)
+    ax.set_ylim(-0.4, 3.1)
     ax.set_axis_off()
-    ax.set_title("The course: ten lessons in notebooks/; 01-09 each pair with an exercise")
+    ax.set_title(f"The course: {len(LESSONS)} lessons in notebooks/, "
+                 f"{len(exercises())} exercises in exercises/ (under each lesson)")
     return ax
 
 

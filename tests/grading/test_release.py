@@ -6,6 +6,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -67,6 +70,81 @@ def test_release_holds_the_course_and_the_two_commands(release):
     makefile = (release / "Makefile").read_text()
     assert "\nlab:" in makefile and "\ntest:" in makefile
     assert "make lab" in (release / "README.md").read_text()
+
+
+def _learner_block(makefile: str) -> str:
+    return makefile[makefile.index("# >>> learner block"):makefile.index("# <<< learner block")]
+
+
+def test_release_make_lab_is_the_repositorys_and_serves_the_course_folder(release):
+    makefile = (release / "Makefile").read_text()
+    assert _learner_block(makefile) == _learner_block((REPO / "Makefile").read_text())
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    proc = subprocess.run(["make", "-n", "--no-print-directory", "lab", "LAB_ARGS=--no-browser"],
+                          cwd=release, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    (lab,) = [line for line in proc.stdout.splitlines() if "jupyter lab" in line]
+    assert "--ServerApp.root_dir=. " in lab and "--no-browser" in lab, lab
+    assert lab.endswith(" notebooks/00_welcome.ipynb"), lab
+    assert ("--allow-root" in lab) == (os.geteuid() == 0), lab
+
+
+def test_release_installs_what_a_learner_needs_and_ignores_what_it_builds(release):
+    def names(path: Path) -> set[str]:
+        return {line.split("=")[0].strip().lower() for line in path.read_text().splitlines()
+                if line.strip() and not line.startswith("#")}
+
+    learner = names(release / "requirements.txt")
+    assert {"numpy", "jupyterlab", "ipykernel", "ipywidgets", "scikit-learn"} <= learner
+    tools = {"pytest", "pytest-timeout", "nbval", "playwright", "axe-playwright-python", "ruff",
+             "hypothesis"}
+    assert not learner & tools and not any(n.startswith("-") for n in learner)
+    assert names(release / "requirements-test.txt") == {"pytest", "nbval"}
+    ignored = (release / ".gitignore").read_text().split()
+    assert {".venv/", "build/", "*.egg-info/", ".ipynb_checkpoints/", "__pycache__/"} <= set(ignored)
+    readme = (release / "README.md").read_text()
+    for needed in ("Python 3.11", "python3 -m venv .venv", "pip install -r requirements.txt",
+                   "--allow-root", "ipykernel install --user --name bplab", "JupyterHub"):
+        assert needed in readme, needed
+
+
+# What a learner's text must not mention: the instructors' source, their make targets, the key.
+INSTRUCTOR_TEXT = re.compile(r"solutions/|make (?:execute|exercises)|answer key|\bthe key\b"
+                             r"|instructors-only", re.IGNORECASE)
+
+
+def _learner_texts(release: Path) -> dict[str, str]:
+    """What a learner reads: the README, every notebook's cells and saved outputs (widget
+    state included), and the lessons' quizzes."""
+    texts = {"README.md": (release / "README.md").read_text()}
+    for path in sorted(release.glob("*/*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        shown = [nb["cells"], nb["metadata"].get("widgets", {})]
+        texts[str(path.relative_to(release))] = json.dumps(shown, ensure_ascii=False)
+    for path in sorted((release / "bplab" / "labs" / "quizzes").glob("*.json")):
+        texts[str(path.relative_to(release))] = path.read_text()
+    return texts
+
+
+def test_learners_text_says_nothing_of_the_instructors_side(release):
+    texts = _learner_texts(release)
+    assert {"notebooks/00_welcome.ipynb", "exercises/ex01_chain_rule.ipynb"} <= set(texts)
+    found = {name: sorted(set(INSTRUCTOR_TEXT.findall(text))) for name, text in texts.items()}
+    assert not {name: hits for name, hits in found.items() if hits}
+    make_test = re.compile(r"`make test`[^\n]*(?:\n[^\n-][^\n]*)*")
+    for name, text in texts.items():  # the learner's make test: lessons, not solutions
+        for said in make_test.findall(text.replace("\\n", "\n")):
+            assert "unit test" not in said and "solution" not in said, (name, said)
+
+
+def test_the_repositorys_lesson_00_keeps_its_instructors_note_in_a_tagged_cell(release):
+    repo = json.loads((REPO / "notebooks" / "00_welcome.ipynb").read_text(encoding="utf-8"))
+    tagged = [c for c in repo["cells"] if "instructors-only" in c["metadata"].get("tags", [])]
+    assert tagged and all("solutions/" in "".join(c["source"]) for c in tagged)
+    shipped = json.loads((release / "notebooks" / "00_welcome.ipynb").read_text(encoding="utf-8"))
+    assert len(shipped["cells"]) == len(repo["cells"]) - len(tagged)
+    assert [c["id"] for c in shipped["cells"]] == [c["id"] for c in repo["cells"] if c not in tagged]
 
 
 def test_installed_release_has_no_key_and_refuses_instructor_commands(venv, tmp_path):

@@ -1,9 +1,11 @@
-"""`make lab`, the README's first command, opens the course: JupyterLab answers with lesson 00.
+"""`make lab`, the README's first command, opens the course: JupyterLab serves the course's
+folder (notebooks/ and exercises/ side by side) and answers with lesson 00.
 
 The test runs the Makefile's own `lab` target with the test's venv (already set up, so
 `-o` skips the install step) and LAB_ARGS that keep the browser closed and pick a free
 port and a token. As root (containers, Binder, these machines) it must pass --allow-root
-and say why.
+and say why. A port that is taken, or a Python too old for the pinned wheels, stops it
+with one line that says what to do.
 """
 
 from __future__ import annotations
@@ -77,14 +79,56 @@ def test_make_lab_serves_lesson_00(make_lab):
     deadline = time.monotonic() + 60
     while lesson is None and time.monotonic() < deadline:
         assert proc.poll() is None, f"make lab exited with {proc.returncode}:\n{log.read_text()}"
-        # `jupyter lab notebooks/00_welcome.ipynb` serves the notebook's folder
-        lesson = _get_json(f"{url}/api/contents/00_welcome.ipynb?token={token}")
+        # served from the course's folder, not the lesson's (--ServerApp.root_dir=.)
+        lesson = _get_json(f"{url}/api/contents/notebooks/00_welcome.ipynb?token={token}")
         if lesson is None:
             time.sleep(0.3)
     assert lesson is not None, f"JupyterLab did not answer in 60 s:\n{log.read_text()}"
     assert lesson["type"] == "notebook" and lesson["name"] == "00_welcome.ipynb"
     assert any("bplab" in "".join(cell["source"]) for cell in lesson["content"]["cells"])
+    root = _get_json(f"{url}/api/contents?token={token}")
+    assert {"notebooks", "exercises"} <= {item["name"] for item in root["content"]}
     output = log.read_text()
+    assert f"Serving notebooks from local directory: {REPO}\n" in output, output
     if os.geteuid() == 0:
         assert "--allow-root" in output and "you are root" in output, output
     assert "Running as root is not recommended" not in output
+
+
+def _make_lab(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", "lab", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines make lab itself printed (not make's own "*** Error" trailer)."""
+    return [line for line in text.splitlines() if line and not line.startswith("make: ***")]
+
+
+def test_make_lab_on_a_taken_port_says_so_in_one_line():
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _make_lab("-o", str(VENV / ".installed"), f"VENV={VENV}",
+                         f"LAB_ARGS=--no-browser --port={port}")
+    assert proc.returncode != 0
+    (line,) = _lines(proc.stderr)
+    assert f"port {port} is in use" in line and f"--port={port + 1}" in line, line
+    assert "Serving notebooks" not in proc.stdout + proc.stderr
+
+
+def test_make_lab_with_a_python_too_old_says_so_in_one_line(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    old = tmp_path / "python3.9"
+    old.write_text("#!/bin/sh\n[ \"$1\" = -V ] && echo Python 3.9.2 && exit 0\n"
+                   "[ \"$1\" = -c ] && exit 1\necho should not run >&2; exit 3\n")
+    old.chmod(0o755)
+    proc = _make_lab(f"PYTHON={old}", f"VENV={tmp_path / 'venv'}")
+    assert proc.returncode != 0
+    (line,) = _lines(proc.stderr)
+    assert "needs Python 3.11 or newer" in line and "Python 3.9.2" in line, line
+    assert not (tmp_path / "venv").exists()

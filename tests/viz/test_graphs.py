@@ -74,3 +74,15 @@ def test_plots_draw_on_the_given_axes(draw):
 def test_plot_network_diagram_rejects_one_layer():
     with pytest.raises(ValueError, match="sizes must have"):
         bp.viz.plot_network_diagram((3,))
+
+
+def test_course_map_draws_every_lesson_of_bplab_course_with_its_exercise():
+    from bplab.course import LESSONS, exercises
+
+    ax = bp.viz.plot_course_map()
+    texts = [t.get_text() for t in ax.texts]
+    assert [t for t in texts if t in {lesson.number for lesson in LESSONS}] == [
+        lesson.number for lesson in LESSONS]
+    assert [t for t in texts if t.startswith("ex")] == [e[:4] for e in exercises()]
+    assert f"{len(LESSONS)} lessons" in ax.get_title()
+    plt.close(ax.figure)

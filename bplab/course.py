@@ -1,0 +1,52 @@
+"""The course's lessons in order, each with the exercise it pairs with: the one list that
+the course map (``bp.viz.plot_course_map``) draws. ``tests/test_course.py`` checks it
+against the files in ``notebooks/`` and ``solutions/``, so it cannot go stale.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["LESSONS", "PARTS", "Lesson", "exercises"]
+
+# The parts of the course, in order; a lesson names its part by index.
+PARTS = ("start", "the mechanics of backprop", "training networks", "perspective",
+         "under the hood")
+
+
+class Lesson(NamedTuple):
+    """One lesson: ``notebooks/<stem>.ipynb``, a short title (``\\n`` breaks it on the map),
+    the stem of its exercise (``exercises/<exercise>.ipynb``) or None, and its part."""
+
+    stem: str
+    title: str
+    exercise: str | None
+    part: int
+
+    @property
+    def number(self) -> str:
+        """``"03a"`` for ``03a_single_neuron``."""
+        return self.stem.split("_", 1)[0]
+
+
+LESSONS = (
+    Lesson("00_welcome", "welcome", None, 0),
+    Lesson("01_derivatives_chain_rule", "derivatives &\nchain rule", "ex01_chain_rule", 1),
+    Lesson("02_computational_graphs_autograd", "graphs &\nautograd", "ex02_autograd", 1),
+    Lesson("03a_single_neuron", "a single\nneuron", None, 1),
+    Lesson("03b_gradient_descent", "gradient\ndescent", "ex03_logistic_regression", 1),
+    Lesson("04_backprop_matrix_form", "backprop in\nmatrix form", "ex04_two_layer_backprop", 1),
+    Lesson("05_training_an_mlp", "training\nan MLP", "ex05_mlp_layers", 2),
+    Lesson("06_learning_rates_optimizers", "learning rates,\noptimizers", "ex06_optimizers", 2),
+    Lesson("07_vanishing_exploding_gradients", "vanishing &\nexploding", "ex07_initialization",
+           2),
+    Lesson("08_handwritten_digits", "handwritten\ndigits", "ex08_digits", 2),
+    Lesson("09_why_backprop", "why backprop", "ex09_concepts_quiz", 3),
+    Lesson("10_backprop_as_vjp", "backprop as\nVJPs", "ex10_backprop_by_hand", 4),
+    Lesson("11_debugging_backprop", "debugging\nbackprop", "ex11_spot_the_bug", 4),
+)
+
+
+def exercises() -> list[str]:
+    """The exercises' stems, in course order."""
+    return [lesson.exercise for lesson in LESSONS if lesson.exercise]
