@@ -168,7 +168,8 @@ def build_autograder(exercise: str, out: str | Path = "autograder.zip",
                              f"({REPO} has no pyproject.toml)")
     notebook = _source_notebook(Path(source), exercise)
     config = {"exercise": exercise, "timeout": timeout, "hidden_visibility": hidden_visibility,
-              "require_sandbox": require_sandbox, "notebook": notebook.name}
+              "require_sandbox": require_sandbox, "notebook": notebook.name,
+              "recorded": recorded_parts(exercise)}
     out = Path(out)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         _add_text(archive, "setup.sh", SETUP_SH, executable=True)
@@ -182,6 +183,14 @@ def build_autograder(exercise: str, out: str | Path = "autograder.zip",
     return out
 
 
+def recorded_parts(exercise: str) -> list[str]:
+    """The ids of ``exercise``'s value parts (answers such as a quiz's letters): Gradescope
+    marks them all in one test shown after the due date, so resubmitting can't probe them."""
+    from ..grading.spec import load_parts
+
+    return [p.id for p in load_parts(exercise) if p.kind == "value"]
+
+
 # ---- inside Gradescope's container ----------------------------------------------------------
 def _test(name: str, score: float, max_score: float, output: str, visibility: str,
           passed: bool) -> dict:
@@ -190,15 +199,36 @@ def _test(name: str, score: float, max_score: float, output: str, visibility: st
             "visibility": visibility}
 
 
-def to_results(submission: dict, hidden_visibility: str = "visible") -> dict:
+def _recorded_tests(recorded: list[dict]) -> list[dict]:
+    """The value parts as one visible 0-point receipt and one test, after the due date,
+    that holds their points and feedback (a hidden test also hides the total)."""
+    if not recorded:
+        return []
+    receipt = _test("recorded answers", 0, 0, f"{len(recorded)} answers recorded; they are "
+                    "marked after the due date", "visible", True)
+    details = "\n".join(f"{p['part_id']}: {p.get('points', 0)}/{p.get('max_points', 0)} "
+                        f"{p.get('feedback', '')}" for p in recorded)
+    return [receipt, _test("recorded answers, marked", sum(p.get("points", 0) for p in recorded),
+                           sum(p.get("max_points", 0) for p in recorded), details,
+                           "after_due_date", all(p.get("status") == "passed" for p in recorded))]
+
+
+def to_results(submission: dict, hidden_visibility: str = "visible",
+               recorded_ids: list[str] = ()) -> dict:
     """Gradescope's results.json for one graded submission (an item of the grader's JSON).
 
     One test per part, always visible with its score. When a part failed on a hidden case
     and ``hidden_visibility`` is not "visible", its visible output says only that, and a
-    second 0-point test carries the details with that visibility.
+    second 0-point test carries the details with that visibility. The parts in
+    ``recorded_ids`` (value parts: a quiz's answers) are one test shown after the due date,
+    and the visible output gives no total (resubmitting all a, all b, all c once revealed
+    every answer).
     """
-    tests = []
+    tests, recorded = [], [p for p in submission.get("parts", [])
+                           if str(p["part_id"]) in set(recorded_ids)]
     for part in submission.get("parts", []):
+        if part in recorded:
+            continue
         name, feedback = str(part["part_id"]), str(part.get("feedback", ""))
         points, max_points = part.get("points", 0), part.get("max_points", 0)
         passed = part.get("status") == "passed"
@@ -214,8 +244,14 @@ def to_results(submission: dict, hidden_visibility: str = "visible") -> dict:
                                hidden_visibility, passed))
         else:
             tests.append(_test(name, points, max_points, feedback, "visible", passed))
+    tests += _recorded_tests(recorded)
     total, max_total = submission.get("total", 0), submission.get("max_total", 0)
     output = f"{total} / {max_total} points for {submission.get('exercise', '?')}"
+    if recorded:   # a visible total would tell how many answers are right
+        shown = [t for t in tests if t["visibility"] == "visible"]
+        output = (f"{sum(t['score'] for t in shown)} / {sum(t['max_score'] for t in shown)} "
+                  f"points so far for {submission.get('exercise', '?')}; {len(recorded)} "
+                  "recorded answers are marked after the due date")
     if submission.get("note"):
         output += f"\nnote: {submission['note']}"
     return {"score": total, "execution_time": round(submission.get("seconds", 0.0)),
@@ -305,7 +341,8 @@ def run_autograder(root: str | Path = "/autograder") -> dict:
             if not problem:
                 graded, problem = _graded(command, out, config["exercise"])
                 if graded is not None:
-                    results = to_results(graded, config["hidden_visibility"])
+                    results = to_results(graded, config["hidden_visibility"],
+                                         config.get("recorded", []))
     results = results or _refusal(problem)
     results.setdefault("execution_time", round(time.monotonic() - start))
     (root / "results").mkdir(parents=True, exist_ok=True)

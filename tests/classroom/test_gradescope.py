@@ -234,3 +234,47 @@ def test_a_submission_finds_no_key_in_the_installed_grader(autograder, tmp_path)
     assert installed, "setup.sh should have installed the key where the grader runs from"
     results = _run(autograder, thief)
     assert results["score"] == 0, results
+
+
+def _quiz_submission(letter: str) -> dict:
+    """What the grader writes for an ex09 submission answering ``letter`` everywhere."""
+    from bplab.grading.spec import load_parts
+
+    parts = [{"part_id": p.id, "points": p.points * (p.reference == letter),
+              "max_points": p.points, "status": "passed" if p.reference == letter else "failed",
+              "feedback": "right" if p.reference == letter else f"not {letter}", "bug": ""}
+             for p in load_parts("ex09")]
+    return {"student": "s", "exercise": "ex09", "note": "", "seconds": 1.0, "parts": parts,
+            "total": sum(p["points"] for p in parts),
+            "max_total": sum(p["max_points"] for p in parts)}
+
+
+def _seen_before_the_due_date(results: dict) -> list:
+    """Everything a learner sees: the visible tests and the output (not the total)."""
+    return [results["output"]] + [(t["name"], t["score"], t["max_score"], t["status"],
+                                   t["output"]) for t in results["tests"]
+                                  if t.get("visibility", "visible") == "visible"]
+
+
+def test_resubmitting_all_a_all_b_all_c_reveals_no_quiz_answer():
+    """Issue 16 §8: each question was its own visible test, "right" or "not a": three
+    resubmissions revealed all nine answers. Now they look the same until the due date,
+    when one test holds every answer's mark (and a hidden test hides the total)."""
+    from bplab.classroom.gradescope import recorded_parts
+
+    recorded = recorded_parts("ex09")
+    assert len(recorded) == 9
+    seen = []
+    for letter in "abcd":
+        results = to_results(_quiz_submission(letter), "after_due_date", recorded)
+        validate_results(results)
+        seen.append(_seen_before_the_due_date(results))
+        (marked,) = [t for t in results["tests"] if t["visibility"] == "after_due_date"]
+        assert marked["score"] == results["score"] == _quiz_submission(letter)["total"]
+    assert all(s == seen[0] for s in seen), seen
+
+
+def test_the_zip_records_which_parts_are_marked_after_the_due_date(tmp_path):
+    zip_path = build_autograder("ex09", tmp_path / "a.zip", source=REPO / "solutions")
+    config = json.loads(zipfile.ZipFile(zip_path).read("bplab_autograder.json"))
+    assert config["recorded"] == [f"ex09.q{i}" for i in range(1, 10)]
