@@ -6,7 +6,9 @@ repository Makefile's learner block; ``make test``), the learner's requirements 
 tools but pytest and nbval, for ``make test``) and a bplab **without the key**: no
 ``grading/exercises`` (references, hidden cases, held-out data, quiz answers), no grader
 (``autograde``, ``sandbox``, ``notebooks``, ``report``, ``release``) and no instructors'
-tools (``classroom``). Its ``bp.check`` reads the public data in ``grading/public``.
+tools (``classroom``). ``grading/`` ships by allow-list (``LEARNER_GRADING``), so a module
+added there stays with the instructors until it is listed. Its ``bp.check`` reads the public
+data in ``grading/public``.
 ``student_package`` builds the same learner's bplab for the grader's sandboxes.
 """
 
@@ -17,21 +19,28 @@ import json
 import shutil
 from pathlib import Path
 
-__all__ = ["INSTRUCTORS_ONLY", "INSTRUCTORS_TAG", "build_release", "learner_makefile",
+__all__ = ["INSTRUCTORS_ONLY", "INSTRUCTORS_TAG", "LEARNER_GRADING", "build_release", "learner_makefile",
            "learner_notebook", "student_package"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(__file__).resolve().parents[1]
-INSTRUCTORS_ONLY = ("grading/exercises", "grading/autograde.py", "grading/sandbox.py",
-                    "grading/notebooks.py", "grading/report.py", "grading/release.py",
-                    "classroom")
+# The learner's side of grading/, by allow-list: what bp.check needs (public data, judge,
+# feedback, progress) and what runs inside a sandbox (runner, wire). Anything else in
+# grading/ (the key in grading/exercises, the grader, a module added tomorrow) stays home.
+LEARNER_GRADING = ("__init__.py", "casefns.py", "check.py", "feedback.py", "judge.py",
+                   "progress.py", "public", "runner.py", "spec.py", "wire.py")
+# The instructors' tools: never shipped. The network code (the rest of bplab) ships whole.
+INSTRUCTORS_ONLY = ("classroom",)
 
 
 def _ignore(directory: str, names: list[str]) -> set[str]:
     rel = Path(directory).resolve().relative_to(PACKAGE)
     skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints") or n.endswith(".pyc")}
-    return skip | {n for n in names if str(rel / n).lstrip("./") in INSTRUCTORS_ONLY
-                   or (rel == Path(".") and n in INSTRUCTORS_ONLY)}
+    if rel == Path("."):
+        return skip | {n for n in names if n in INSTRUCTORS_ONLY}
+    if rel == Path("grading"):
+        return skip | {n for n in names if n not in LEARNER_GRADING}
+    return skip
 
 
 def student_package(site: Path, exercises: list[str]) -> Path:
