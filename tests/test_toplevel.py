@@ -19,8 +19,8 @@ def test_dir_shows_the_course_api_and_hides_implementation_modules():
 
 
 def test_every_exported_name_resolves():
-    for name in bp.__all__:
-        assert getattr(bp, name) is not None
+    missing = [name for name in bp.__all__ if not hasattr(bp, name)]
+    assert not missing, f"in bp.__all__ but not importable from bp: {missing}"
 
 
 def test_labs_is_the_labs_package_or_the_widgets_module_before_the_split():

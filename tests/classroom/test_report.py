@@ -10,7 +10,6 @@ full and one per known bug), in that order, with the grader before the grading r
 import copy
 import json
 import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -137,15 +136,15 @@ def test_a_file_that_is_not_the_graders_json_is_one_line_and_exit_2(tmp_path, ca
         summarise(str(tmp_path / "missing.json"))
 
 
-def test_the_report_of_300_submissions_builds_in_under_5_s(tmp_path):
+def test_the_report_of_300_submissions_counts_every_one(tmp_path):
+    """Its build time is a benchmark (bench/bench_classroom.py), not a timed test."""
     grades = [copy.deepcopy(s) for s in _grades() * 24][:300]
     for i, sub in enumerate(grades):
         sub["student"] = f"student{i:03d}"
     path = tmp_path / "grades.json"
     path.write_text(json.dumps(grades))
-    start = time.perf_counter()
     write_report(path, tmp_path / "report.html")
-    assert time.perf_counter() - start < 5
+    assert "300 submissions" in (tmp_path / "report.html").read_text()
 
 
 @pytest.mark.browser
