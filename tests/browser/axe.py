@@ -31,7 +31,7 @@ def axe_violations(page, selector: str = BPLAB_OUTPUTS) -> list[dict]:
     page.evaluate(_axe_source())
     results = page.evaluate(
         """([selector, tags]) => axe.run(
-               {include: Array.from(document.querySelectorAll(selector)).map(e => [e])},
+               {include: Array.from(document.querySelectorAll(selector))},
                {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
         [selector, WCAG_21_AA])
     return [{"id": v["id"], "help": v["help"],

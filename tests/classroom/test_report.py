@@ -150,6 +150,7 @@ def test_the_report_of_300_submissions_counts_every_one(tmp_path):
 @pytest.mark.browser
 def test_the_report_renders_in_chromium(tmp_path):
     """Open the report in Debian's Chromium; every plot decodes; keep a screenshot."""
+    from tests.browser.axe import axe_violations, format_violations
     from tests.browser.conftest import CHROMIUM_FLAGS, _unavailable
 
     try:
@@ -172,7 +173,9 @@ def test_the_report_renders_in_chromium(tmp_path):
         page.screenshot(path=str(shots / "report.png"), full_page=True)
         page.locator("#ex05\\.linear_backward").screenshot(
             path=str(shots / "report_linear_backward.png"))
+        violations = axe_violations(page, "body")   # the whole page is the report
         browser.close()
+    assert not violations, format_violations(violations)
     assert (shots / "report.png").stat().st_size > 20_000
 
 
