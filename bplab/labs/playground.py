@@ -292,8 +292,8 @@ class Playground(Lab):
         log_ylim(self.ax_loss, np.r_[loss, val])
         self._draw_output()
         norms = np.asarray(self.grad_norms, dtype=np.float64)
+        log_ylim(self.ax_grads, norms)  # first: set_grad_bars marks bars below the floor
         set_grad_bars(self.ax_grads, self.grad_bars, self.grad_marks, norms)
-        log_ylim(self.ax_grads, norms)
         self.grads_text.set_text("Every gradient is 0:\nnothing can learn\n(dead ReLUs, or zero "
                                  "init)" if np.all(norms == 0) else "")
         self.grads_text.set_visible(bool(self.grads_text.get_text()))
