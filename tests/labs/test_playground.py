@@ -297,17 +297,17 @@ def diverged():
 
 def test_divergence_refreshes_the_readout(diverged):
     h = diverged.history
-    assert f"diverged at step {h.diverged_at}" in diverged.readout.value
-    assert f"train loss {h.diverged_loss:.3g}" in diverged.readout.value
     assert f"train loss {h.loss[-1]:.3f}" not in diverged.readout.value  # the stale one
     assert f"test loss {h.val_loss[-1]:.3f}" not in diverged.readout.value
+    assert f"diverged at step {h.diverged_at}" in diverged.readout.value
+    assert f"train loss {h.diverged_loss:.3g}" in diverged.readout.value
 
 
 def test_divergence_speaks_of_the_loss_just_before_and_not_of_the_current_init(diverged):
     h, message = diverged.history, diverged.message
-    assert f"grew to {h.diverged_loss:.3g}, from {h.loss[-1]:.3g} the step before" in message
     assert "started at" not in message
     assert "xavier" not in message  # tanh + xavier is what is selected
+    assert f"grew to {h.diverged_loss:.3g}, from {h.loss[-1]:.3g} the step before" in message
     assert "lr=1.0e+01" in message and "Lower the learning rate" in message
 
 
@@ -317,14 +317,14 @@ def test_divergence_suggests_an_init_only_when_it_is_not_the_selected_one(pg):
     assert pg.history.diverged_at is not None and "init='he'" in pg.message
     pg.init.value = "he"
     pg.train(5)
-    assert pg.history.diverged_at is not None and "init=" not in pg.message
+    assert pg.history.diverged_at is not None and "init" not in pg.message  # he is selected
 
 
 def test_lowering_the_lr_lets_play_go_on_from_the_weights_before_the_divergence(diverged):
     h = diverged.history
     diverged.step()  # at lr 10 still: says what to do, trains nothing
-    assert h.diverged_at is not None and "Lower the learning rate" in diverged.message
-    good = diverged.checkpoint.steps
+    assert h.diverged_at is not None and "Press Reset" in diverged.message
+    refused, steps = diverged.message, len(h.loss)
     diverged.lr.value = 0.1
 
     async def scenario():
@@ -334,7 +334,8 @@ def test_lowering_the_lr_lets_play_go_on_from_the_weights_before_the_divergence(
         await diverged.player.task
 
     asyncio.run(scenario())
-    assert h.diverged_at is None and len(h.loss) > good + 6
+    assert h.diverged_at is None and len(h.loss) > steps + 6
     assert np.all(np.isfinite(h.loss)) and h.loss[-1] < 1.0
+    assert "Lower the learning rate, then Play or Step goes on" in refused
     assert "Resumed at lr=1.0e-01 from the weights of step" in diverged.message
     assert "diverged at step" not in diverged.readout.value
