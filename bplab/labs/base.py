@@ -187,6 +187,7 @@ def set_grad_bars(ax, bars, marks, norms: np.ndarray) -> None:
         bar.set_height(value if np.isfinite(value) and value > GRAD_FLOOR else GRAD_FLOOR)
         bar.set_color("C0" if drawn else "#b00020")
         mark.set_text(_bar_mark(value, floor) if shown else "")
+        mark.set_fontsize(6 if "▼" in mark.get_text() else 8)  # 9 values side by side fit
         mark.set_y(0.02)
     labels = [str(k + 1) for k in range(len(norms) - 1)] + ["out"]
     ax.set_xticks(np.arange(len(norms)), labels)

@@ -189,7 +189,7 @@ class GradientFlowLab(Lab):
                                         loss=self.history.loss[k])
         elif self.history.diverged_at is not None:
             self.verdict = (f"exploding: the run diverged at step {self.history.diverged_at} "
-                            "(the gradients overflowed); later steps were never reached")
+                            "(its loss blew up); later steps were never reached")
         else:
             self.verdict = "not reached yet: press Play or Step to train that far"
         # divergence only: the flat loss of a zero init would read as "lr too large" here
@@ -207,7 +207,10 @@ def gradient_flow_lab(steps: int = 60, width: int = 16, lr: float = 0.1,
     """Choose depth x activation x init; see every layer's gradient norm, now and over training.
 
     Left: ||dL/dW|| per layer at one step (a slider picks the step); the last bar is the
-    output layer ("out"), and a bar whose norm is 0 or not finite is marked so. Right: a
+    output layer ("out"); a bar whose norm is 0, not finite, or below the axis (1e-10) is
+    red and marked at the floor ("0", "nan", or its value over a ▼). The verdict judges
+    the size of the gradients as well as their spread, and its advice names the selected
+    init and only the lab's own controls (init, activation, depth). Right: a
     heatmap of log10 norms, layers x steps, for ``steps`` steps of SGD on the moons; Play
     goes on training (the heatmap grows, the bars follow the last step) until Pause. The
     colour scale is fixed, so vanishing (sigmoid, 8 layers, small init: dark rows near
