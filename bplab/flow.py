@@ -87,7 +87,7 @@ def _zero_verdict(norms: np.ndarray, out: str, init: str | None,
 
 
 def flow_advice(kind: str, layers: int, init: str | None, activation: str | None) -> str:
-    """"; <cause>: try <settings>" for a verdict of ``kind``, never the current setting.
+    """The tail "; <cause>: try <settings>" of a verdict of ``kind``; never the current setting.
 
     The settings are those a gradient-flow lab has: init, activation and depth.
     """
