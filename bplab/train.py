@@ -11,7 +11,8 @@ to try, and a ``DivergenceWarning`` is issued. No NaN is ever appended to a Hist
 
 A run that stopped learning (its loss oscillates above where it started, or climbed back
 well above its best) is named too: ``History.stalled_at`` and ``History.message``; it keeps
-training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` reads per-layer gradient norms.
+training unless ``fit(stop_on_stall=True)``. ``flow_verdict`` (from ``bplab.flow``) reads
+per-layer gradient norms.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 
 from ._rng import as_rng
 from .data import batches
+from .flow import flow_verdict
 from .losses import classifies, get_loss
 from .optim import Adam, Optimizer
 from .validation import check_array, check_int
@@ -71,6 +73,8 @@ class History:
     steps_per_epoch : int
     diverged_at : int or None
         The step at which the loss turned non-finite or blew up, else None.
+    diverged_loss : float or None
+        That step's loss (inf, nan or the blown-up value; never in ``loss``), else None.
     stalled_at : int or None
         The step by which the run had stopped learning (its loss oscillating above where
         it started, or back well above its best), else None. Training went on.
@@ -86,6 +90,7 @@ class History:
     layer_names: list = field(default_factory=list)
     steps_per_epoch: int = 0
     diverged_at: int | None = None
+    diverged_loss: float | None = None
     stalled_at: int | None = None
     message: str = ""
 
@@ -273,38 +278,6 @@ def _check_stalled(hist: History, batch_size: int, optimizer) -> bool:
     return True
 
 
-def flow_verdict(norms: np.ndarray) -> str:
-    """Name what one step's per-layer gradient norms ||dL/dW|| (L,) show, first layer first.
-
-    Bar L (the last) is the output layer; bars 1 to L-1 are the hidden layers.
-
-    Examples
-    --------
-    >>> flow_verdict([0.0, 0.0, 0.0]).split(",")[0]  # relu or tanh with zero init
-    'zero: no layer gets a gradient'
-    """
-    norms = np.asarray(norms, dtype=np.float64).reshape(-1)
-    if norms.size == 0:
-        raise ValueError("flow_verdict: norms is empty, expected one norm per layer (L,)")
-    out = f"the output layer (bar {norms.size})"
-    if not np.all(np.isfinite(norms)):
-        return "exploding: the gradients overflowed (inf or nan)"
-    first, last = norms[0], norms[-1]
-    if np.all(norms == 0):
-        return (f"zero: no layer gets a gradient, {out} neither: with all-zero weights every "
-                "hidden unit outputs the same and passes back nothing; only the output "
-                "bias can move")
-    if norms.size > 1 and np.all(norms[:-1] == 0):
-        return (f"zero: only {out} gets a gradient; every hidden layer gets none "
-                "(symmetry is never broken)")
-    if last > 0 and first / last < 1e-2:
-        return f"vanishing: the first layer's gradient is {first / last:.1e} x that of {out}"
-    if norms.max() > 1e2 or (last > 0 and first / last > 1e2):
-        return (f"exploding: gradients reach {norms.max():.1e} "
-                f"(first layer / {out} = {first / last:.1e})")
-    return f"healthy: every layer, up to {out}, gets a gradient of a similar size"
-
-
 def _print_epoch(epoch: int, epochs: int, hist: History) -> None:
     """One line of progress: the epoch, its last loss, the accuracies and validation loss."""
     line = f"epoch {epoch:>3}/{epochs}  loss {hist.loss[-1]:.4f}"
@@ -390,7 +363,7 @@ def _end_epoch(hist: History, model, loss, val, train_acc: float | None) -> None
 
 
 def _stop_diverged(hist: History, value: float, start: float, optimizer) -> History:
-    hist.diverged_at = len(hist.loss)
+    hist.diverged_at, hist.diverged_loss = len(hist.loss), float(value)
     hist.message = _divergence_message(hist.diverged_at, value, start, optimizer)
     warnings.warn(hist.message, DivergenceWarning, stacklevel=3)
     return hist

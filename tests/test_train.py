@@ -206,3 +206,35 @@ def test_train_step_skips_the_inputs_gradient_like_fit(monkeypatch):
     bp.train_step(net, X, y, bp.softmax_cross_entropy, bp.SGD(0.1))
     bp.train_step(net, X, y, "cross_entropy", bp.SGD(0.1))  # a loss by name works too
     assert calls == [False, False]  # dL/dX of the data is never needed to train
+
+
+# ---- flow_verdict judges the size of the gradients, and names the init it advises on --------
+def test_every_tiny_gradient_is_vanishing_even_when_the_layers_agree():
+    verdict = bp.train.flow_verdict([3.6e-6, 3.9e-6, 4.0e-6, 3.1e-6], init="small",
+                                    activation="relu")
+    assert verdict.startswith("vanishing: every layer's gradient is tiny (at most 4.0e-06)")
+    assert "with init='small'" in verdict and "init='he'" in verdict
+
+
+def test_tiny_gradients_of_a_small_loss_are_settled_not_vanishing():
+    verdict = bp.train.flow_verdict([2e-5, 3e-5], init="he", activation="relu", loss=0.004)
+    assert verdict.startswith("settled: the loss is down to 0.004")
+
+
+@pytest.mark.parametrize("init, activation, advised, never", [
+    ("large", "relu", "try init='he'", "init='large'"),
+    ("he", "relu", "try fewer hidden layers", "init='he'"),
+    ("large", "tanh", "try init='xavier'", "init='large'"),
+])
+def test_exploding_advice_names_the_init_and_never_advises_it(init, activation, advised,
+                                                              never):
+    verdict = bp.train.flow_verdict([600.0, 400.0, 500.0], init=init, activation=activation)
+    assert verdict.startswith("exploding") and f"with init='{init}'" in verdict
+    assert advised in verdict and f"try {never}" not in verdict and "lr" not in verdict
+
+
+def test_all_zero_gradients_speak_of_zero_weights_only_for_a_zero_init():
+    zeros = bp.train.flow_verdict([0.0] * 9, init="zeros", activation="relu")
+    dead = bp.train.flow_verdict([0.0] * 9, init="small", activation="relu")
+    assert "all-zero weights" in zeros and "all-zero weights" not in dead
+    assert "with init='small'" in dead and "dead" in dead and "init='he'" in dead

@@ -170,31 +170,40 @@ def make_grad_bars(ax, count: int):
 def set_grad_bars(ax, bars, marks, norms: np.ndarray) -> None:
     """One bar per layer at its norm (L,); the last is the output layer, labelled "out".
 
-    A norm that is exactly 0 or not finite has no height on a log axis: its bar sits at
-    the floor and a marker says why ("0", "inf", "nan"), so no bar vanishes silently.
+    A norm that is exactly 0 or not finite has no height on a log axis, and one below the
+    axis' floor (its lower y-limit, so set the limits first) is not drawn: such a bar is
+    red and a marker at the floor says why ("0", "inf", "nan", or "▼" under the value, e.g.
+    "2e-17"), so no bar vanishes silently.
     """
     from ..viz.training import GRAD_FLOOR
 
     norms = np.asarray(norms, dtype=np.float64)
+    floor = max(ax.get_ylim()[0], GRAD_FLOOR) if ax.get_yscale() == "log" else GRAD_FLOOR
     for k, (bar, mark) in enumerate(zip(bars, marks)):
         shown = k < len(norms)
         bar.set_visible(shown)
         value = norms[k] if shown else 1.0
+        drawn = bool(np.isfinite(value) and value > floor)
         bar.set_height(value if np.isfinite(value) and value > GRAD_FLOOR else GRAD_FLOOR)
-        bar.set_color("C0" if np.isfinite(value) and value > GRAD_FLOOR else "#b00020")
-        mark.set_text(_bar_mark(value) if shown else "")
+        bar.set_color("C0" if drawn else "#b00020")
+        mark.set_text(_bar_mark(value, floor) if shown else "")
+        mark.set_fontsize(6 if "▼" in mark.get_text() else 8)  # 9 values side by side fit
         mark.set_y(0.02)
     labels = [str(k + 1) for k in range(len(norms) - 1)] + ["out"]
     ax.set_xticks(np.arange(len(norms)), labels)
     ax.set_xlim(-0.6, len(norms) - 0.4)
 
 
-def _bar_mark(value: float) -> str:
+def _bar_mark(value: float, floor: float = 0.0) -> str:
+    """What stands at the floor for a bar that can't be drawn: "", "0", "inf", "nan", or
+    the value over a "▼" when it is below the floor."""
     if np.isnan(value):
         return "nan"
     if np.isinf(value):
         return "inf"
-    return "0" if value == 0 else ""
+    if value == 0:
+        return "0"
+    return f"{value:.0e}\n▼" if value <= floor else ""
 
 
 # ---- Play / Pause ------------------------------------------------------------------------------

@@ -106,14 +106,31 @@ class GradientFlowLab(Lab):
         """Train on the moons into ``self.history``; why it stopped ("" if it may go on)."""
         fit_quietly(self.model, self.X, self.y, optimizer=self.optimizer, batch_size=32,
                     epochs=epochs, rng=self.shuffle, history=self.history, callback=callback)
-        return self.history.message if self.history.diverged_at is not None else ""
+        return self.diverged_message()
+
+    def diverged_message(self) -> str:
+        """Why the run stopped, with advice on this lab's controls (init, activation, depth;
+        it has no learning rate), or "" while it may go on."""
+        from ..flow import flow_advice
+
+        h = self.history
+        if h.diverged_at is None:
+            return ""
+        before = (f"from {h.loss[-1]:.3g} at step {len(h.loss) - 1}" if h.loss else
+                  "at the first step")
+        grew = (f"grew to {h.diverged_loss:.3g}" if np.isfinite(h.diverged_loss or np.nan)
+                else "became non-finite")
+        advice = flow_advice("exploding", len(self.model.sizes) - 1, self.init.value,
+                             self.activation.value)
+        return (f"Training diverged at step {h.diverged_at}: the loss {grew} ({before})"
+                f"{advice}. Changing a control starts a new run.")
 
     def advance(self, budget: float) -> str:
         """Train epochs for about ``budget`` seconds (at least one); why to stop, or ""."""
         start = time.perf_counter()
         while True:
             if self.history.diverged_at is not None:
-                return self.history.message or "This run diverged. Press Reset."
+                return self.diverged_message()
             reason = self._fit()
             if reason or time.perf_counter() - start >= budget:
                 self._follow_last_step(None)
@@ -168,15 +185,15 @@ class GradientFlowLab(Lab):
         self.ax_bars.set_title(f"Gradient norm per layer, step {k}")
         self.marker.set_xdata([k + 1, k + 1])
         if k < len(self.history.grad_norms):
-            self.verdict = flow_verdict(shown)
+            self.verdict = flow_verdict(shown, self.init.value, self.activation.value,
+                                        loss=self.history.loss[k])
         elif self.history.diverged_at is not None:
             self.verdict = (f"exploding: the run diverged at step {self.history.diverged_at} "
-                            "(the gradients overflowed); later steps were never reached")
+                            "(its loss blew up); later steps were never reached")
         else:
             self.verdict = "not reached yet: press Play or Step to train that far"
         # divergence only: the flat loss of a zero init would read as "lr too large" here
-        diverged = self.history.message if self.history.diverged_at is not None else ""
-        message = self.message or diverged
+        message = self.message or self.diverged_message()
         self.message_text.set_text(wrap_message(message, 60))
         self.message_text.set_visible(bool(message))
         self.readout.value = (f"{self.depth.value} hidden layers + the output layer ('out'), "
@@ -190,7 +207,10 @@ def gradient_flow_lab(steps: int = 60, width: int = 16, lr: float = 0.1,
     """Choose depth x activation x init; see every layer's gradient norm, now and over training.
 
     Left: ||dL/dW|| per layer at one step (a slider picks the step); the last bar is the
-    output layer ("out"), and a bar whose norm is 0 or not finite is marked so. Right: a
+    output layer ("out"); a bar whose norm is 0, not finite, or below the axis (1e-10) is
+    red and marked at the floor ("0", "nan", or its value over a ▼). The verdict judges
+    the size of the gradients as well as their spread, and its advice names the selected
+    init and only the lab's own controls (init, activation, depth). Right: a
     heatmap of log10 norms, layers x steps, for ``steps`` steps of SGD on the moons; Play
     goes on training (the heatmap grows, the bars follow the last step) until Pause. The
     colour scale is fixed, so vanishing (sigmoid, 8 layers, small init: dark rows near

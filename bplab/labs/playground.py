@@ -31,6 +31,7 @@ from .playground_data import (
     features,
     make_regression,
 )
+from .playground_run import diverged_message, readout_html, remember, resume
 
 MAX_DEPTH = 8  # hidden layers; the gradient bars keep MAX_DEPTH + 1 ready
 class Playground(Lab):
@@ -232,8 +233,9 @@ class Playground(Lab):
     def train_epoch(self) -> str:
         """One epoch of mini-batches; returns why to stop ("" to go on)."""
         h = self.history
-        if h.diverged_at is not None:
-            return "This run diverged. Press Reset, or lower the learning rate."
+        if h.diverged_at is not None and (refused := resume(self)):
+            return refused
+        remember(self)  # the weights before this epoch: a divergence rolls back to them
         stalled_before = getattr(h, "stalled_at", None)
         fit_quietly(self.model, self.Xf, self.y, loss=self.loss_name, optimizer=self.optimizer,
                     epochs=1, batch_size=min(self.batch_size.value, len(self.y)),
@@ -241,7 +243,7 @@ class Playground(Lab):
         if h.grad_norms:
             self.grad_norms = h.grad_norms[-1]
         if h.diverged_at is not None:
-            return h.message
+            return diverged_message(self)
         if stalled_before is None and getattr(h, "stalled_at", None) is not None:
             return "Paused: " + h.message
         return ""
@@ -292,14 +294,14 @@ class Playground(Lab):
         log_ylim(self.ax_loss, np.r_[loss, val])
         self._draw_output()
         norms = np.asarray(self.grad_norms, dtype=np.float64)
+        log_ylim(self.ax_grads, norms)  # first: set_grad_bars marks bars below the floor
         set_grad_bars(self.ax_grads, self.grad_bars, self.grad_marks, norms)
-        log_ylim(self.ax_grads, norms)
         self.grads_text.set_text("Every gradient is 0:\nnothing can learn\n(dead ReLUs, or zero "
                                  "init)" if np.all(norms == 0) else "")
         self.grads_text.set_visible(bool(self.grads_text.get_text()))
         self.message_text.set_text(wrap_message(self.message, 40))
         self.message_text.set_visible(bool(self.message))
-        self.readout.value = self._readout_html()
+        self.readout.value = readout_html(self)
         show(self.image, self.fig)
         self._draw_units()
 
@@ -334,20 +336,6 @@ class Playground(Lab):
                                  self.feature_names)
         show(self.net_image, self.net_fig)
 
-    def _readout_html(self) -> str:
-        h = self.history
-        network = (f"network {self.model.sizes}, inputs {', '.join(self.feature_names)}, "
-                   f"{self.activation.value}, {self.init.value} init, "
-                   f"{self.optimizer_name.value} lr={self.lr.value:.1e}, L2={self.l2.value:g}")
-        parts = [network, f"epoch {h.epochs}, step {len(h.loss)}"]
-        if h.loss:
-            parts.append(f"train loss {h.loss[-1]:.3f}")
-        if h.val_loss:
-            parts.append(f"test loss {h.val_loss[-1]:.3f}")
-        if h.val_acc:
-            parts.append(f"test acc {h.val_acc[-1]:.2f}")
-        return " &nbsp;|&nbsp; ".join(parts)
-
     def snapshot_png(self) -> bytes:
         """The training views, with the unit view under them when it is on."""
         from .base import render_png, stack_pngs
@@ -372,7 +360,8 @@ def playground(n: int = 200, resolution: int = 50, rng: int = 0,
     heatmap with the weights as links (up to 6 hidden layers of 8 units, the Playground's
     sizes). Learning rate, optimizer and L2 act on the next step; any change to the data,
     the inputs or the network builds a fresh network and keeps playing. A run that
-    diverges or stops learning pauses and says why on the loss plot.
+    diverges or stops learning pauses and says why on the loss plot; once the learning
+    rate is lowered, Play or Step goes on from the weights before the divergence.
 
     Parameters
     ----------

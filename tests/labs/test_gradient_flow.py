@@ -79,3 +79,45 @@ def test_play_grows_the_heatmap_until_pause(gf):
     steps = len(gf.history.grad_norms)
     assert steps > 40 and gf.step.value == steps - 1 and gf.heat.get_array().shape[1] == steps
     assert gf.play_button.description == "Play"
+
+
+# ---- verdicts that are true ------------------------------------------------------------------
+@pytest.mark.parametrize("depth", [8, 3])
+def test_relu_small_init_is_vanishing_not_healthy(gf, depth):
+    gf.depth.value, gf.activation.value, gf.init.value = depth, "relu", "small"
+    assert gf.norms[0].max() < 1e-4  # He init gives ~1e-1 here
+    assert gf.verdict.startswith("vanishing: every layer's gradient is tiny")
+    assert "with init='small'" in gf.verdict and "try init='he'" in gf.verdict
+
+
+def test_dead_relus_of_a_small_init_do_not_speak_of_zero_weights():
+    lab = labs.gradient_flow_lab(steps=60)
+    lab.depth.value, lab.activation.value, lab.init.value = 8, "relu", "small"
+    for step in (9, 59):
+        lab.step.value = step
+        assert np.all(lab.norms[step] == 0)
+        assert "all-zero weights" not in lab.verdict and "zeros" not in lab.verdict
+        assert "init='small'" in lab.verdict and "dead" in lab.verdict
+    lab.init.value = "zeros"
+    assert "all-zero weights (init='zeros')" in lab.verdict
+
+
+def test_a_diverged_run_advises_this_labs_controls_not_a_learning_rate(gf):
+    gf.depth.value, gf.activation.value, gf.init.value = 8, "relu", "large"
+    assert gf.history.diverged_at is not None
+    shown = gf.message_text.get_text().replace("\n", " ")
+    assert "lr" not in shown and "learning rate" not in shown
+    assert "init='large'" in shown and "try init='he'" in shown
+    gf.step_button.click()  # Step on a diverged run says the same
+    assert "lr" not in gf.message and "learning rate" not in gf.message
+
+
+def test_bars_below_the_axis_floor_carry_a_mark_with_their_value(gf):
+    gf.depth.value, gf.activation.value, gf.init.value = 8, "sigmoid", "small"
+    floor = gf.ax_bars.get_ylim()[0]
+    below = [k for k, v in enumerate(gf.norms[0]) if v < floor]
+    assert below[:4] == [0, 1, 2, 3]
+    for k in below:
+        assert "▼" in gf.marks[k].get_text()
+        assert f"{gf.norms[0, k]:.0e}" in gf.marks[k].get_text()
+    assert gf.marks[len(gf.norms[0]) - 1].get_text() == ""  # the output bar is drawn

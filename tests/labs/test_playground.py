@@ -281,3 +281,61 @@ def test_callbacks_from_another_thread_wait_for_the_training_chunk(pg):
     assert "error" not in pg.message and pg.history.epochs >= 1
     for name in ("redraw", "reset", "on_data_change", "on_optimizer_change", "step", "train"):
         assert hasattr(getattr(Playground, name), "__wrapped__"), f"{name} is not @locked"
+
+
+# ---- a diverged run: true readouts and messages, and Play goes on at a lower lr ----------------
+@pytest.fixture
+def diverged():
+    """Lesson 05's playground (tanh, xavier, adam) trained at lr 0.03, then at lr 10."""
+    lab = labs.playground(resolution=10)
+    lab.train(20)
+    lab.lr.value = 10.0
+    lab.train(30)
+    assert lab.history.diverged_at is not None
+    return lab
+
+
+def test_divergence_refreshes_the_readout(diverged):
+    h = diverged.history
+    assert f"train loss {h.loss[-1]:.3f}" not in diverged.readout.value  # the stale one
+    assert f"test loss {h.val_loss[-1]:.3f}" not in diverged.readout.value
+    assert f"diverged at step {h.diverged_at}" in diverged.readout.value
+    assert f"train loss {h.diverged_loss:.3g}" in diverged.readout.value
+
+
+def test_divergence_speaks_of_the_loss_just_before_and_not_of_the_current_init(diverged):
+    h, message = diverged.history, diverged.message
+    assert "started at" not in message
+    assert "xavier" not in message  # tanh + xavier is what is selected
+    assert f"grew to {h.diverged_loss:.3g}, from {h.loss[-1]:.3g} the step before" in message
+    assert "lr=1.0e+01" in message and "Lower the learning rate" in message
+
+
+def test_divergence_suggests_an_init_only_when_it_is_not_the_selected_one(pg):
+    pg.activation.value, pg.init.value, pg.lr.value = "relu", "xavier", 10.0
+    pg.train(5)
+    assert pg.history.diverged_at is not None and "init='he'" in pg.message
+    pg.init.value = "he"
+    pg.train(5)
+    assert pg.history.diverged_at is not None and "init" not in pg.message  # he is selected
+
+
+def test_lowering_the_lr_lets_play_go_on_from_the_weights_before_the_divergence(diverged):
+    h = diverged.history
+    diverged.step()  # at lr 10 still: says what to do, trains nothing
+    assert h.diverged_at is not None and "Press Reset" in diverged.message
+    refused, steps = diverged.message, len(h.loss)
+    diverged.lr.value = 0.1
+
+    async def scenario():
+        diverged.play()
+        await asyncio.sleep(0.6)
+        diverged.pause()
+        await diverged.player.task
+
+    asyncio.run(scenario())
+    assert h.diverged_at is None and len(h.loss) > steps + 6
+    assert np.all(np.isfinite(h.loss)) and h.loss[-1] < 1.0
+    assert "Lower the learning rate, then Play or Step goes on" in refused
+    assert "Resumed at lr=1.0e-01 from the weights of step" in diverged.message
+    assert "diverged at step" not in diverged.readout.value
