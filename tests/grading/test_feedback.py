@@ -50,3 +50,42 @@ def test_a_name_error_on_an_untried_part_is_not_recorded_as_failed(monkeypatch, 
     assert "`Y_hat` is not defined" in result.message
     assert "run the cells above first" in result.message and "typo" in result.message
     assert str(result.status) == "not run"
+
+
+NUMERICAL = '''
+def numerical_gradients(X, Y_true, W1, b1, W2, b2, h=1e-5):
+    params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
+
+    def loss():
+        A1 = np.tanh(X @ params["W1"] + params["b1"])
+        Y = A1 @ params["W2"] + params["b2"]
+        return 0.5 * np.sum((Y - Y_true) ** 2) / len(X)
+
+    grads = {}
+    for name, p in params.items():
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            p[i] += h
+            up = loss()
+            p[i] -= 2 * h
+            down = loss()
+            RESTORE
+            g[i] = (up - down) / DENOMINATOR
+        grads[name] = g
+    return grads
+'''
+
+
+def _numerical(restore: str, denominator: str):
+    source = NUMERICAL.replace("RESTORE", restore).replace("DENOMINATOR", denominator)
+    return _cell(source, "numerical_gradients")
+
+
+def test_the_numerical_gradient_slips_are_named():
+    assert bp.check("ex04.numerical_gradients", _numerical("p[i] += h", "(2 * h)")).passed
+    by_h = bp.check("ex04.numerical_gradients", _numerical("p[i] += h", "h"))
+    assert not by_h.passed and "2h slip" in by_h.message
+    assert "about twice the reference" in by_h.message and "divide" in by_h.message
+    assert "accumulated" not in by_h.message
+    kept = bp.check("ex04.numerical_gradients", _numerical("pass", "(2 * h)"))
+    assert not kept.passed and "an entry you nudged was not restored" in kept.message
