@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import bplab as bp
+from bplab.grading.feedback import diagnose
 from bplab.grading.progress import read_progress
 
 
@@ -89,3 +93,28 @@ def test_the_numerical_gradient_slips_are_named():
     assert "accumulated" not in by_h.message
     kept = bp.check("ex04.numerical_gradients", _numerical("pass", "(2 * h)"))
     assert not kept.passed and "an entry you nudged was not restored" in kept.message
+
+
+@pytest.mark.parametrize(("got", "expected", "words"), [
+    ((1, 3), (3,), "(1, 3) has an extra axis of length 1 in front: drop keepdims=True"),
+    ((3, 1), (3,), "(3, 1) has an extra axis of length 1 at the end"),
+    ((3,), (3, 1), "(3,) is missing the axis of length 1 at the end of (3, 1)"),
+    ((3,), (1, 3), "(3,) is missing the axis of length 1 in front of (1, 3)"),
+    ((3, 1), (1, 3), "looks transposed: expected shape (1, 3), got (3, 1)"),
+    ((4, 3), (3, 4), "looks transposed: expected shape (3, 4), got (4, 3)"),
+])
+def test_shape_messages_say_what_the_shapes_show(got, expected, words):
+    found = diagnose(np.ones(got), np.ones(expected), names=("db",))
+    assert not found.ok and words in found.message
+    assert "(N,) and (N, 1)" not in found.message
+
+
+@given(st.lists(st.integers(2, 5), min_size=1, max_size=3).map(tuple),
+       st.sampled_from(["front", "end"]), st.booleans())
+def test_an_axis_of_length_one_is_extra_or_missing_as_the_shapes_say(shape, where, extra):
+    longer = (1, *shape) if where == "front" else (*shape, 1)
+    got, expected = (longer, shape) if extra else (shape, longer)
+    message = diagnose(np.ones(got), np.ones(expected), names=("dW",)).message
+    assert f"expected {expected}, got {got}" in message
+    assert ("extra" in message) is extra and ("missing" in message) is not extra
+    assert f"{'in front' if where == 'front' else 'at the end'}" in message
