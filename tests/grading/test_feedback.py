@@ -118,3 +118,72 @@ def test_an_axis_of_length_one_is_extra_or_missing_as_the_shapes_say(shape, wher
     assert f"expected {expected}, got {got}" in message
     assert ("extra" in message) is extra and ("missing" in message) is not extra
     assert f"{'in front' if where == 'front' else 'at the end'}" in message
+
+
+# ---- exercises open unmodified in JupyterLab -------------------------------------------------
+IPYKERNEL = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _as_jupyterlab_saves(text: str) -> str:
+    """What JupyterLab writes back for a notebook opened and saved unchanged: the kernelspec
+    of ipykernel, language_info when missing, nbformat.writes with indent 1, a final newline."""
+    import sys
+
+    import nbformat
+
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    nb.metadata["kernelspec"] = dict(IPYKERNEL)
+    nb.metadata.setdefault("language_info", {
+        "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+        "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3", "version": ".".join(map(str, sys.version_info[:3]))})
+    out = nbformat.writes(nb, version=nbformat.NO_CONVERT, indent=1)
+    return out if out.endswith("\n") else out + "\n"
+
+
+def _assert_jupyterlab_form(text: str, where: str) -> None:
+    assert _as_jupyterlab_saves(text) == text, f"{where} changes when JupyterLab saves it"
+    nb = json.loads(text)
+    assert nb["metadata"]["kernelspec"] == IPYKERNEL, where
+    assert "language_info" in nb["metadata"] and nb["nbformat_minor"] == 5, where
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids), where
+
+
+def test_generated_exercises_are_what_jupyterlab_would_save():
+    from grading_paths import SOURCE
+
+    from bplab.grading.notebooks import generate_notebook, render
+
+    fixture = render(generate_notebook(SOURCE / "ex98_fixture.ipynb"))   # no language_info
+    _assert_jupyterlab_form(fixture, "ex98_fixture")
+    assert render(generate_notebook(SOURCE / "ex98_fixture.ipynb")) == fixture  # fixed ids
+
+
+def test_the_repository_exercises_open_unmodified():
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    paths = sorted((repo / "exercises").glob("ex[0-9][0-9]_*.ipynb"))
+    assert paths
+    for path in paths:
+        _assert_jupyterlab_form(path.read_text(), path.name)
+    for path in sorted((repo / "solutions").glob("ex[0-9][0-9]_*.ipynb")):
+        assert json.loads(path.read_text())["metadata"]["kernelspec"] == IPYKERNEL, path.name
+
+
+def test_a_source_without_cell_ids_gets_fixed_ones(tmp_path):
+    from grading_paths import SOURCE
+
+    from bplab.grading.notebooks import generate_notebook, render
+
+    nb = json.loads((SOURCE / "ex98_fixture.ipynb").read_text())
+    nb["nbformat_minor"] = 4
+    for cell in nb["cells"]:
+        cell.pop("id", None)
+    nb["cells"][1]["id"] = nb["cells"][2]["id"] = "twice"   # only in 4.5, and not unique
+    path = tmp_path / "ex98_fixture.ipynb"
+    path.write_text(json.dumps(nb))
+    text = render(generate_notebook(path))
+    _assert_jupyterlab_form(text, "a source without ids")
+    assert render(generate_notebook(path)) == text
