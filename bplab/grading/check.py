@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -107,7 +108,8 @@ def _compare_of(spec: dict):
 
 # ---- checking, and showing what was found ---------------------------------------------------
 MARKS = {Status.PASSED: ("✓", "#1a7f37", "#e6f4ea"), Status.RECORDED: ("✓", "#0969da", "#ddf4ff"),
-         Status.NOT_IMPLEMENTED: ("…", "#9a6700", "#fff8c5")}
+         Status.NOT_IMPLEMENTED: ("…", "#9a6700", "#fff8c5"),
+         Status.NOT_RUN: ("↑", "#9a6700", "#fff8c5")}
 FAIL_MARK = ("✗", "#cf222e", "#ffebe9")
 
 
@@ -133,8 +135,8 @@ class CheckResult:
 
     def __repr__(self) -> str:
         mark = MARKS.get(self.status, FAIL_MARK)[0]
-        word = {Status.PASSED: "PASS", Status.RECORDED: "RECORDED",
-                Status.NOT_IMPLEMENTED: "TO DO"}.get(self.status, "FAIL")
+        word = {Status.PASSED: "PASS", Status.RECORDED: "RECORDED", Status.NOT_IMPLEMENTED:
+                "TO DO", Status.NOT_RUN: "NOT RUN"}.get(self.status, "FAIL")
         return "\n".join([f"{mark} {word}  {self.message}"] +
                          [f"    {w}" for w in self._warning_lines()])
 
@@ -168,6 +170,26 @@ def _recorded(part: PublicPart, value: Any) -> tuple[Status, str]:
         return Status.FAILED, f"expected a dict with keys {form['keys']}, got {value!r}"[:300]
     return Status.RECORDED, (f"answer recorded: {value!r}. The grader marks it; no right or "
                              "wrong is shown here, so trying answers in turn tells you nothing")
+
+
+_UNDEFINED = re.compile(r"name '(\w+)' is not defined")
+
+
+def _not_run(part: PublicPart, outcomes: list) -> str | None:
+    """The message when a case raised NameError: a cell above (the import, a helper, an
+    earlier part) was not run in this kernel, or a typo. None when no case raised one."""
+    error = next((o for o in outcomes if o.get("error") == "NameError"), None)
+    if error is None:
+        return None
+    text = error.get("message", "")
+    match = _UNDEFINED.search(text)
+    name = match.group(1) if match else "a name"
+    line = text[text.index(" (line "):] if " (line " in text else ""
+    defined_above = {e["name"] for e in _exercise_data(exercise_of(part.id))["parts"]} | {"np", "bp"}
+    typo = "" if name in defined_above else (f"; if they all ran, `{name}` is a typo in "
+                                             "your code")
+    return (f"`{name}` is not defined{line}: run the cells above first (Run > Run All "
+            f"Above Selected Cell), then this check again{typo}")
 
 
 def _message(part_id: str, status: Status, message: str) -> str:
@@ -240,9 +262,12 @@ def check(part_id: str, obj: Any, hidden: bool = False) -> CheckResult:
         verdict = judge(part.id, part.kind, _compare_of(part.compare), part.cases, outcomes,
                         part.expects, len(part.cases))
         status, message = verdict.status, verdict.message
+        not_run = _not_run(part, outcomes) if status is Status.FAILED else None
+        if not_run:
+            status, message = Status.NOT_RUN, not_run
     texts = tuple(f"{w.category.__name__}: {w.message}"[:200] for w in caught)
     result = CheckResult(part_id, status, _message(part_id, status, message), texts)
-    if not hidden:
+    if not hidden and status is not Status.NOT_RUN:  # never downgrade what passed before
         record(part_id, str(status))
     _show(result)
     return result

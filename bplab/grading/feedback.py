@@ -87,6 +87,24 @@ def _batch_size(args: Sequence) -> int | None:
     return None
 
 
+def _length_one_axis(got: tuple, exp: tuple) -> str:
+    """How ``got`` differs from ``exp`` by one axis of length 1, in words that match the
+    shapes ("" when it does not): (1, 3) for (3,) has an extra axis in front."""
+    if got == (1, *exp):
+        return (f"{got} has an extra axis of length 1 in front: drop keepdims=True, or "
+                "index [0]")
+    if got == (*exp, 1):
+        return (f"{got} has an extra axis of length 1 at the end: drop keepdims=True (or the "
+                "reshape), or index [..., 0]")
+    if exp == (1, *got):
+        return (f"{got} is missing the axis of length 1 in front of {exp}: keep it with "
+                "keepdims=True, or add it with [None]")
+    if exp == (*got, 1):
+        return (f"{got} is missing the axis of length 1 at the end of {exp}: keep it with "
+                "keepdims=True, or add it with [..., None]")
+    return ""
+
+
 def _shape(s: np.ndarray, r: np.ndarray, label: str) -> Diagnosis:
     """Why ``s`` has the wrong shape, assuming ``r`` has the right one."""
     exp, got = r.shape, s.shape
@@ -94,9 +112,9 @@ def _shape(s: np.ndarray, r: np.ndarray, label: str) -> Diagnosis:
     if s.ndim == 2 and got == exp[::-1]:
         return Diagnosis(False, f"{label} looks transposed: expected shape {exp}, got {got}",
                          "transposed")
-    if r.ndim == 1 and s.ndim == 2 and 1 in got and s.size == r.size:
-        return Diagnosis(False, f"{head}: an extra axis ((N,) and (N, 1) are different)",
-                         "broadcast")
+    axis = _length_one_axis(got, exp)
+    if axis:
+        return Diagnosis(False, f"{head}: {axis}", "broadcast")
     if r.ndim == 2 and s.ndim == 2 and exp[1] == 1 and got[0] == got[1] == exp[0]:
         return Diagnosis(False, f"{head}: an (N,) array met an (N, 1) array and broadcast "
                          "to (N, N)", "broadcast")

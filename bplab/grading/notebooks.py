@@ -32,9 +32,9 @@ from nbformat.v4 import new_notebook
 from .check import PUBLIC_DIR, public_data
 from .spec import exercise_of, load_parts
 
-__all__ = ["PIPELINE", "GenerateReport", "NotebookError", "PartCells", "bplab_meta",
-           "exercise_from", "generate", "generate_notebook", "graded_notebook", "part_cells",
-           "render", "replace_blocks", "solution_cell_of"]
+__all__ = ["KERNELSPEC", "PIPELINE", "GenerateReport", "NotebookError", "PartCells",
+           "bplab_meta", "exercise_from", "generate", "generate_notebook", "graded_notebook",
+           "jupyterlab_form", "part_cells", "render", "replace_blocks", "solution_cell_of"]
 
 ROLES = ("solution", "check")
 
@@ -196,7 +196,34 @@ def set_metadata(nb, name: str):
     return nb
 
 
-PIPELINE = [check_parts, clear_outputs, replace_solutions, strip_hidden, set_metadata]
+# What JupyterLab writes on save (ipykernel's kernelspec; language_info when a source has none)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3", "version": "3.11.7"}
+CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def jupyterlab_form(nb, name: str):
+    """The form JupyterLab saves, so a fresh copy opens unmodified: nbformat 4.5, a valid
+    unique id on every cell (fixed: the source's, else one made from the file name and the
+    cell's place), ipykernel's kernelspec and a language_info."""
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    seen: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cid, salt = cell.get("id"), 0
+        while not (isinstance(cid, str) and CELL_ID.match(cid)) or cid in seen:
+            cid = hashlib.sha256(f"{Path(name).name}:{index}:{salt}".encode()).hexdigest()[:8]
+            salt += 1
+        cell["id"] = cid
+        seen.add(cid)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", copy.deepcopy(LANGUAGE_INFO))
+    return nb
+
+
+PIPELINE = [check_parts, clear_outputs, replace_solutions, strip_hidden, set_metadata,
+            jupyterlab_form]
 
 
 def generate_notebook(path: str | Path):

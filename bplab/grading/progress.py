@@ -18,7 +18,7 @@ __all__ = ["ProgressTable", "progress", "progress_path", "read_progress", "recor
 
 PUBLIC_DIR = Path(__file__).parent / "public"
 COLOURS = {"passed": "#1a7f37", "recorded": "#0969da", "failed": "#cf222e",
-           "not implemented": "#9a6700"}
+           "not implemented": "#9a6700", "not run": "#9a6700"}
 
 
 def progress_path() -> Path:

@@ -43,6 +43,7 @@ class Status(str, enum.Enum):
     NOT_IMPLEMENTED = "not implemented"
     MISSING = "missing"
     RECORDED = "recorded"      # a public check of a value part: format ok, the grader marks it
+    NOT_RUN = "not run"        # a public check that met a NameError: cells above not run yet
     ERROR = "error"
     TIMEOUT = "timeout"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..judge import close_dict, make_compare
+from ..judge import make_compare
 from ..spec import Bug, Case, Part
 
 __all__ = [
@@ -89,6 +89,26 @@ def numerical_gradients(X, Y_true, W1, b1, W2, b2, h: float = 1e-5) -> dict[str,
     return grads
 
 
+def _numerical_slip(X, Y_true, W1, b1, W2, b2, h=1e-5, *, denominator=2.0, restore=True):
+    """``numerical_gradients`` with a known slip: divided by h (``denominator=1``) or the
+    nudged entry left at w - h (``restore=False``, so later entries see it moved)."""
+    params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
+    grads = {}
+    for name, p in params.items():
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + h
+            up = half_mse(two_layer_forward(X, *params.values())[0], Y_true)[0]
+            p[i] = old - h
+            down = half_mse(two_layer_forward(X, *params.values())[0], Y_true)[0]
+            if restore:
+                p[i] = old
+            g[i] = (up - down) / (denominator * h)
+        grads[name] = g
+    return grads
+
+
 # ---- cases -------------------------------------------------------------------------------
 def random_network(rng, N=5, D=4, H=3, C=2):
     """X (N, D), W1 (D, H), b1 (H,), W2 (H, C), b2 (C,), all N(0, 1) (tanh not saturated)."""
@@ -157,6 +177,14 @@ BUGS = {
             lambda X, Yt, W1, b1, W2, b2: {
                 k: v * X.shape[0] for k, v in two_layer_backward(X, Yt, W1, b1, W2, b2).items()},
             key="missing 1/N")],
+    "ex04.numerical_gradients": [
+        Bug("looks like a one-sided/2h slip: your gradients are about twice the reference. "
+            "L(w + h) and L(w - h) are 2h apart: divide their difference by 2h, not h",
+            lambda *args: _numerical_slip(*args, denominator=1.0), key="numeric h"),
+        Bug("an entry you nudged was not restored: after computing L(w + h) and L(w - h), "
+            "put the entry back to its old value before nudging the next one (every later "
+            "gradient is then slightly off)",
+            lambda *args: _numerical_slip(*args, restore=False), key="numeric restore")],
 }
 
 PARTS = [
@@ -176,6 +204,7 @@ PARTS = [
          compare=make_compare(bugs=BUGS["ex04.backward"]),
          description="the whole backward pass: all four gradients"),
     Part("ex04.numerical_gradients", "numerical_gradients", 1, numerical_gradients,
-         _numeric_cases, compare=close_dict,
+         _numeric_cases, compare=make_compare(rtol=1e-4, atol=1e-7,
+                                              bugs=BUGS["ex04.numerical_gradients"]),
          description="central-difference gradients of the loss for the gradient check"),
 ]
