@@ -18,14 +18,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# JupyterLab's overrides for this venv: save the widgets' state with a notebook, so a lesson
+# run, saved and reopened shows its labs (not "Error displaying widget: model not found").
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 # A Python older than 3.11 (the pinned numpy, scipy, ipykernel need it) stops here in one line.
-$(STAMP): $(REQUIREMENTS) pyproject.toml
+$(STAMP): $(REQUIREMENTS) pyproject.toml bplab/labs/overrides.json
 	@py=$(PY); test -x $$py || py=$(PYTHON); if ! $$py -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 		echo "make: the course needs Python 3.11 or newer, and $$py is $$($$py -V 2>/dev/null || echo missing); install one, then: rm -rf $(VENV); make lab PYTHON=python3.12" >&2; exit 1; fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
 	$(PY) -m pip install --quiet --no-deps $(BPLAB_INSTALL)
+	mkdir -p $(dir $(LAB_OVERRIDES)) && cp bplab/labs/overrides.json $(LAB_OVERRIDES)
 	touch $(STAMP)
 
 # JupyterLab serves the course's folder (--ServerApp.root_dir=.: notebooks/ and exercises/

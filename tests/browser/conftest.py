@@ -96,6 +96,9 @@ def jupyter_lab(chromium_path, tmp_path_factory):
         if notebook.exists():
             shutil.copy(notebook, root / notebook.name)
     _write_settings(settings)
+    # what `make lab` installs as the venv's JupyterLab overrides (widget state saved)
+    (tmp / "app-settings").mkdir()
+    shutil.copy(REPO / "bplab" / "labs" / "overrides.json", tmp / "app-settings")
     port, token = _free_port(), secrets.token_hex(16)
     jupyter = Path(sys.executable).parent / "jupyter"
     log = tmp / "jupyterlab.log"
@@ -106,6 +109,7 @@ def jupyter_lab(chromium_path, tmp_path_factory):
             [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
              f"--LabApp.user_settings_dir={settings}",
+             f"--LabApp.app_settings_dir={tmp / 'app-settings'}",
              f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
              *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
             stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=root)

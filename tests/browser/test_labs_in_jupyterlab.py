@@ -207,3 +207,32 @@ def test_all_five_labs_render_and_respond(page, jupyter_lab, artifacts):
     wait_for_new_image(image, src)
     assert image.screenshot() != png  # a training step redrew the views
     playground.screenshot(path=artifacts / "lab_playground.png")
+
+
+def test_a_lesson_run_saved_and_reopened_shows_its_labs_not_model_not_found(
+        page, jupyter_lab, artifacts):
+    """Issue 14: a lesson run and saved, then reopened, showed "Error displaying widget:
+    model not found" where each lab had been. `make lab` installs JupyterLab overrides
+    (bplab/labs/overrides.json) that save the widgets' state with the notebook."""
+    from playwright.sync_api import expect
+
+    notebook = "labs_fixture.ipynb"
+    open_and_run_all(page, jupyter_lab, notebook)
+    images = page.locator(".jp-OutputArea-output img.widget-image")
+    expect(images.first).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=120_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+s")
+    saved = jupyter_lab["root"] / notebook
+    for _ in range(60):
+        if "application/vnd.jupyter.widget-state+json" in saved.read_text():
+            break
+        page.wait_for_timeout(500)
+    assert "application/vnd.jupyter.widget-state+json" in saved.read_text(), \
+        "saving did not store the widgets' state in the notebook"
+    page.goto(f"{jupyter_lab['url']}/lab/tree/{notebook}?reset&token={jupyter_lab['token']}")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+    widget_images = page.locator(".jp-OutputArea-output img.widget-image")
+    expect(widget_images.first).to_be_visible(timeout=60_000)   # the saved widgets, drawn
+    expect(page.locator(".jp-Notebook")).not_to_contain_text("model not found")
+    page.screenshot(path=artifacts / "reopened_after_save.png", full_page=True)

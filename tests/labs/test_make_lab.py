@@ -132,3 +132,20 @@ def test_make_lab_with_a_python_too_old_says_so_in_one_line(tmp_path):
     (line,) = _lines(proc.stderr)
     assert "needs Python 3.11 or newer" in line and "Python 3.9.2" in line, line
     assert not (tmp_path / "venv").exists()
+
+
+def test_the_course_venv_saves_widget_state_with_a_notebook():
+    """`make lab`'s set-up installs bplab/labs/overrides.json as this venv's JupyterLab
+    overrides (the browser test of a saved, reopened lesson runs with the same file)."""
+    import json
+    import sys
+
+    from jupyterlab.commands import get_app_dir
+
+    if Path(sys.prefix).resolve() != (REPO / ".venv").resolve():
+        pytest.skip("not running in the course's own .venv (made by make lab / make test)")
+    installed = Path(get_app_dir()) / "settings" / "overrides.json"
+    assert installed.is_file(), f"{installed} is missing: run make lab (or make test) again"
+    settings = json.loads(installed.read_text())
+    assert settings["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
+    assert installed.read_text() == (REPO / "bplab" / "labs" / "overrides.json").read_text()
