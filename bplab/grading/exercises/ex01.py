@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..casefns import bump, cubic, d_bump_wrong, d_cubic, d_wavy, wavy
+from ..casefns import bump, cubic, d_bump_wrong, d_cubic, d_wavy, d_wavy_wrong, wavy
 from ..judge import compare_error, make_compare
 from ..spec import Bug, Case, Part
 
@@ -25,6 +25,7 @@ __all__ = [
     "d_exp_tanh",
     "d_sin_of_square",
     "d_wavy",
+    "d_wavy_wrong",
     "derivative_error",
     "grad_f",
     "wavy",
@@ -95,6 +96,21 @@ def _derivative_error_cases(rng: np.random.Generator) -> list[Case]:
             Case((bump, d_bump_wrong, far), note="bump with a WRONG derivative (error large)")]
 
 
+def _hidden_derivative_error_cases(rng: np.random.Generator) -> list[Case]:
+    """The public kinds of case, plus a wrong derivative whose error depends on x: the
+    bump's wrong derivative always gives exactly 1/3, an answer the public data shows."""
+    cases = _derivative_error_cases(rng)
+    while True:
+        x = float(rng.uniform(-1.5, 1.5))
+        h = float(rng.choice([1e-5, 1e-4]))
+        error = derivative_error(wavy, d_wavy_wrong, x, h)
+        if 1e-3 < error and abs(error - 1 / 3) > 0.05:   # wrong, and not 1/3 within 5 %
+            break
+    cases.append(Case((wavy, d_wavy_wrong, x), {"h": h},
+                      note=f"wavy with a WRONG derivative at x = {x:.3f}"))
+    return cases
+
+
 BUGS = {
     "ex01.central_difference": [
         Bug("that is a forward difference (one-sided, error O(h)), not the central difference",
@@ -128,6 +144,7 @@ PARTS = [
          compare=make_compare(names=("df/dx", "df/dy"), bugs=BUGS["ex01.grad_f"]),
          description="partial derivatives of f(x, y) = x^2 y + sin(xy)"),
     Part("ex01.derivative_error", "derivative_error", 1, derivative_error,
-         _derivative_error_cases, compare=compare_error,
+         _hidden_derivative_error_cases, compare=compare_error,
+         public_cases=_derivative_error_cases,
          description="relative error between an analytic and a numerical derivative"),
 ]
