@@ -18,6 +18,7 @@ from ...nn import MLP
 from ...train import layer_grad_norms
 from ..judge import compare_init, make_compare
 from ..spec import Bug, Case, Part
+from ._draw import distinct, hidden
 
 __all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
            "he_init", "xavier_init"]
@@ -146,15 +147,22 @@ def _init_cases(rng):
     return cases
 
 
-def _norm_cases(rng):
+def _norm_cases(rng, sizes=(((4, 5, 6, 3), 7),) * 3):
+    """sizes: per activation, the layer widths (input first) and the batch N."""
     cases = []
-    for activation in ("sigmoid", "tanh", "relu"):
-        shapes = [(4, 5), (5, 6), (6, 3)]
-        weights = [rng.normal(size=s) for s in shapes]
-        X, dout = rng.normal(size=(7, 4)), rng.normal(size=(7, 3))
+    for activation, (widths, N) in zip(("sigmoid", "tanh", "relu"), sizes):
+        weights = [rng.normal(size=s) for s in zip(widths[:-1], widths[1:])]
+        X, dout = rng.normal(size=(N, widths[0])), rng.normal(size=(N, widths[-1]))
+        path = " -> ".join(str(w) for w in widths)
         cases.append(Case((weights, X, dout, activation),
-                          note=f"3 layers 4 -> 5 -> 6 -> 3, {activation}, N=7"))
+                          note=f"{len(widths) - 1} layers {path}, {activation}, N={N}"))
     return cases
+
+
+def _norm_sizes(rng):
+    """Hidden: 2 to 4 layers of drawn widths, and a drawn batch, for each activation."""
+    return tuple((distinct(rng, int(rng.integers(3, 6))), int(rng.integers(2, 12)))
+                 for _ in range(3))
 
 
 def _norms_without_activation_grad(weights, X, dout, activation):
@@ -182,7 +190,8 @@ PARTS = [
          public_cases=_public_init_cases),
     Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=compare_init,
          description="He/Kaiming initialisation", public_cases=_public_init_cases),
-    Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
+    Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms,
+         hidden(_norm_cases, _norm_sizes), public_cases=_norm_cases,
          compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
          description="per-layer gradient norms of a deep network, by backprop"),
     Part("ex07.diagnosis", "diagnosis", 1, "b", kind="value", compare=_compare_diagnosis,
