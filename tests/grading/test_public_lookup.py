@@ -1,4 +1,5 @@
-"""A lookup table built from the public data cannot pass the hidden cases.
+"""A lookup table built from the public data cannot pass the hidden cases, and hidden
+cases vary the sizes as well as the values.
 
 Learners get every public case with its expected output (``bplab/grading/public/exNN.json``).
 A "cheater" turns that file into a table: for the arguments it is called with, it answers
@@ -40,6 +41,15 @@ VALUE_PARTS = {
 # Function parts whose hidden cases may let a public answer through: none. (A part listed
 # here would need a reason why its inputs cannot vary.)
 EXEMPT: dict[str, str] = {}
+# Function parts whose hidden cases keep the public sizes (their values are still drawn).
+SAME_SIZES = {
+    "ex01.central_difference": "a function and numbers x, h: nothing has a size",
+    "ex01.derivative_error": "functions and numbers x, h: nothing has a size",
+    **{f"ex02.{name}": "plain numbers: nothing has a size"
+       for name in ("mul", "pow", "tanh", "exp", "backward")},
+    "ex08.predict": "the held-out split is the grader's fixed test set, scored whole each "
+                    "time in a drawn order; the public data holds none of its images",
+}
 
 
 def _answers(part, case: Case) -> list:
@@ -67,7 +77,7 @@ def _passes(part, case: Case, answer, expect: Expectation) -> bool:
 
 def test_every_part_is_covered():
     ids = {p.id for p in PARTS}
-    assert set(VALUE_PARTS) <= ids and set(EXEMPT) <= ids
+    assert set(VALUE_PARTS) <= ids and set(EXEMPT) <= ids and set(SAME_SIZES) <= ids
     for part in PARTS:
         assert (part.kind == "value") == (part.id in VALUE_PARTS), part.id
 
@@ -96,3 +106,30 @@ def test_no_public_answer_passes_every_hidden_case(part, seed):
             return
     pytest.fail(f"{part.id}, hidden seed {seed}: on every hidden case some public answer "
                 f"passes, so a lookup table of public/{part.id[:4]}.json passes the part")
+
+
+def _sizes(value):
+    """The sizes in a call's arguments: array shapes, lengths, keys and integers."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_sizes(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _sizes(v)) for k, v in value.items())))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return ("int", int(value))
+    return type(value).__name__
+
+
+def _signatures(cases) -> set:
+    return {_sizes((c.args, c.kwargs)) for c in cases}
+
+
+@pytest.mark.parametrize("part", [p for p in FUNCTION_PARTS if p.id not in SAME_SIZES],
+                         ids=lambda p: p.id)
+@pytest.mark.parametrize("seed", HIDDEN_SEEDS)
+def test_hidden_cases_vary_the_sizes(part, seed):
+    """Each draw has a hidden case whose sizes no public case has."""
+    public = _signatures(make_cases(part, PUBLIC_SEED))
+    hidden = _signatures(make_cases(part, seed))
+    assert hidden - public, f"{part.id}, hidden seed {seed}: only the public sizes"
