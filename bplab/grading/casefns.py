@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bump", "cubic", "d_bump_wrong", "d_cubic", "d_wavy", "wavy"]
+__all__ = ["bump", "cubic", "d_bump_wrong", "d_cubic", "d_wavy", "d_wavy_wrong", "wavy"]
 
 
 def cubic(x):
@@ -29,6 +29,12 @@ def wavy(x):
 def d_wavy(x):
     """The exact derivative of ``wavy``: (3 cos 3x + 0.5 sin 3x) e**(x/2)."""
     return (3.0 * np.cos(3.0 * x) + 0.5 * np.sin(3.0 * x)) * np.exp(0.5 * x)
+
+
+def d_wavy_wrong(x):
+    """A WRONG derivative of ``wavy`` (sin(3x)'s inner factor 3 lost): (cos 3x + 0.5 sin 3x)
+    e**(x/2). Unlike ``d_bump_wrong``'s, its relative error changes with x."""
+    return (np.cos(3.0 * x) + 0.5 * np.sin(3.0 * x)) * np.exp(0.5 * x)
 
 
 def bump(x):

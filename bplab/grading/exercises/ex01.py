@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..casefns import bump, cubic, d_bump_wrong, d_cubic, d_wavy, wavy
+from ..casefns import bump, cubic, d_bump_wrong, d_cubic, d_wavy, d_wavy_wrong, wavy
 from ..judge import compare_error, make_compare
 from ..spec import Bug, Case, Part
+from ._draw import distinct, hidden
 
 __all__ = [
     "PARTS",
@@ -25,6 +26,7 @@ __all__ = [
     "d_exp_tanh",
     "d_sin_of_square",
     "d_wavy",
+    "d_wavy_wrong",
     "derivative_error",
     "grad_f",
     "wavy",
@@ -75,14 +77,20 @@ def _central_difference_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _array_cases(rng: np.random.Generator) -> list[Case]:
-    x = rng.uniform(-2.0, 2.0, size=7)
-    return [Case((x,), note="7 points in [-2, 2]"),
-            Case((rng.normal(size=(2, 3)),), note="a (2, 3) array: work elementwise")]
+def _array_cases(rng: np.random.Generator, sizes=(7, (2, 3))) -> list[Case]:
+    n, shape = sizes
+    x = rng.uniform(-2.0, 2.0, size=n)
+    return [Case((x,), note=f"{n} points in [-2, 2]"),
+            Case((rng.normal(size=shape),), note=f"a {shape} array: work elementwise")]
 
 
-def _grad_f_cases(rng: np.random.Generator) -> list[Case]:
-    return [Case((rng.uniform(-2, 2, 5), rng.uniform(-2, 2, 5)), note="5 points (x, y)"),
+def _array_sizes(rng: np.random.Generator) -> tuple:
+    """Hidden: a vector's length and a 2-d shape, drawn."""
+    return int(rng.integers(3, 12)), distinct(rng, 2)
+
+
+def _grad_f_cases(rng: np.random.Generator, n: int = 5) -> list[Case]:
+    return [Case((rng.uniform(-2, 2, n), rng.uniform(-2, 2, n)), note=f"{n} points (x, y)"),
             Case((float(rng.uniform(0.5, 2)), float(rng.uniform(-2, -0.5))),
                  note="one point, x > 0 > y")]
 
@@ -93,6 +101,21 @@ def _derivative_error_cases(rng: np.random.Generator) -> list[Case]:
     return [Case((cubic, d_cubic, x), note="cubic with its right derivative (error ~1e-10)"),
             Case((wavy, d_wavy, x), {"h": 1e-4}, note="wavy with its right derivative, h=1e-4"),
             Case((bump, d_bump_wrong, far), note="bump with a WRONG derivative (error large)")]
+
+
+def _hidden_derivative_error_cases(rng: np.random.Generator) -> list[Case]:
+    """The public kinds of case, plus a wrong derivative whose error depends on x: the
+    bump's wrong derivative always gives exactly 1/3, an answer the public data shows."""
+    cases = _derivative_error_cases(rng)
+    while True:
+        x = float(rng.uniform(-1.5, 1.5))
+        h = float(rng.choice([1e-5, 1e-4]))
+        error = derivative_error(wavy, d_wavy_wrong, x, h)
+        if 1e-3 < error and abs(error - 1 / 3) > 0.05:   # wrong, and not 1/3 within 5 %
+            break
+    cases.append(Case((wavy, d_wavy_wrong, x), {"h": h},
+                      note=f"wavy with a WRONG derivative at x = {x:.3f}"))
+    return cases
 
 
 BUGS = {
@@ -118,16 +141,20 @@ PARTS = [
     Part("ex01.central_difference", "central_difference", 2, central_difference,
          _central_difference_cases, compare=make_compare(bugs=BUGS["ex01.central_difference"]),
          description="the central-difference estimate of f'(x)"),
-    Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square, _array_cases,
+    Part("ex01.d_sin_of_square", "d_sin_of_square", 1, d_sin_of_square,
+         hidden(_array_cases, _array_sizes), public_cases=_array_cases,
          compare=make_compare(bugs=BUGS["ex01.d_sin_of_square"]),
          description="chain rule: d/dx sin(x^2)"),
-    Part("ex01.d_exp_tanh", "d_exp_tanh", 2, d_exp_tanh, _array_cases,
+    Part("ex01.d_exp_tanh", "d_exp_tanh", 2, d_exp_tanh,
+         hidden(_array_cases, _array_sizes), public_cases=_array_cases,
          compare=make_compare(bugs=BUGS["ex01.d_exp_tanh"]),
          description="chain rule, three functions deep: d/dx exp(tanh(3x))"),
-    Part("ex01.grad_f", "grad_f", 2, grad_f, _grad_f_cases,
+    Part("ex01.grad_f", "grad_f", 2, grad_f,
+         hidden(_grad_f_cases, lambda rng: int(rng.integers(3, 12))), public_cases=_grad_f_cases,
          compare=make_compare(names=("df/dx", "df/dy"), bugs=BUGS["ex01.grad_f"]),
          description="partial derivatives of f(x, y) = x^2 y + sin(xy)"),
     Part("ex01.derivative_error", "derivative_error", 1, derivative_error,
-         _derivative_error_cases, compare=compare_error,
+         _hidden_derivative_error_cases, compare=compare_error,
+         public_cases=_derivative_error_cases,
          description="relative error between an analytic and a numerical derivative"),
 ]

@@ -15,6 +15,7 @@ import math
 from ...autograd import Value
 from ..judge import check_topological, make_compare
 from ..spec import Bug, Case, Part
+from ._draw import hidden
 
 __all__ = [
     "PARTS",
@@ -130,15 +131,21 @@ def random_dag(rng, n: int) -> tuple[dict, str]:
     return children, f"n{n - 1}"
 
 
-def _topo_cases(rng):
+def _topo_cases(rng, sizes=(8, 15)):
+    """Two fixed graphs, then random graphs of ``sizes`` nodes."""
     small = {"out": ["a", "b"], "a": [], "b": []}
     diamond = {"L": ["d", "e"], "d": ["c"], "e": ["c"], "c": ["a", "b"], "a": [], "b": []}
     cases = [Case((small, "out"), note="out = a op b"),
              Case((diamond, "L"), note="a diamond: c feeds both d and e")]
-    for n in (8, 15):
+    for n in sizes:
         children, root = random_dag(rng, n)
         cases.append(Case((children, root), note=f"a random graph of up to {n} nodes"))
     return cases
+
+
+def _graph_sizes(rng):
+    """Hidden: a small and a large random graph, of drawn sizes."""
+    return int(rng.integers(4, 12)), int(rng.integers(12, 30))
 
 
 def _expression_cases(rng):
@@ -182,7 +189,8 @@ PARTS = [
     Part("ex02.exp", "exp_grads", 1, exp_grads, _unary_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.exp"]),
          description="_backward of exp(a)"),
-    Part("ex02.topo_sort", "topo_order_of", 2, topo_order_of, _topo_cases,
+    Part("ex02.topo_sort", "topo_order_of", 2, topo_order_of,
+         hidden(_topo_cases, _graph_sizes), public_cases=_topo_cases,
          compare=check_topological, description="topological sort of a computation graph"),
     Part("ex02.backward", "expression_grads", 2, expression_grads, _expression_cases,
          compare=make_compare(names=("a.grad", "b.grad", "c.grad"), bugs=BUGS["ex02.backward"]),

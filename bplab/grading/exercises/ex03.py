@@ -15,6 +15,7 @@ from ...data import make_moons
 from ...layers import sigmoid as _stable_sigmoid
 from ..judge import accuracy_target, make_compare
 from ..spec import Bug, Case, LabeledCase, Part
+from ._draw import distinct, hidden, size_sets
 
 __all__ = [
     "PARTS",
@@ -79,25 +80,28 @@ def _trained_predict(X: np.ndarray) -> np.ndarray:
 
 
 # ---- cases -------------------------------------------------------------------------------
-def _sigmoid_cases(rng):
-    return [Case((rng.normal(size=6),), note="6 values near 0"),
-            Case((rng.normal(size=(3, 4)) * 5,), note="a (3, 4) array"),
-            Case((np.array([-800.0, -50.0, 0.0, 50.0, 800.0]),),
-                 note="large |z|: no overflow, results in [0, 1]")]
+def _sigmoid_cases(rng, sizes=(6, (3, 4), None)):
+    """sizes: a vector's length, an array's shape, then large |z| (None: the fixed five)."""
+    n, shape, big = sizes
+    big = np.array([-800.0, -50.0, 0.0, 50.0, 800.0]) if big is None else big
+    return [Case((rng.normal(size=n),), note=f"{n} values near 0"),
+            Case((rng.normal(size=shape) * 5,), note=f"a {shape} array"),
+            Case((big,), note="large |z|: no overflow, results in [0, 1]")]
 
 
 def _xwb(rng, N, D):
     return rng.normal(size=(N, D)), rng.normal(size=D), float(rng.normal())
 
 
-def _proba_cases(rng):
-    return [Case(_xwb(rng, 5, 3), note="N=5 examples, D=3 features"),
-            Case(_xwb(rng, 4, 2), note="N=4, D=2")]
+def _proba_cases(rng, sizes=((5, 3), (4, 2))):
+    notes = ("N={} examples, D={} features", "N={}, D={}")
+    return [Case(_xwb(rng, N, D), note=note.format(N, D))
+            for (N, D), note in zip(sizes, notes)]
 
 
-def _loss_cases(rng):
+def _loss_cases(rng, sizes=(6, 9)):
     cases = []
-    for N in (6, 9):
+    for N in sizes:
         p = rng.uniform(0.05, 0.95, N)
         y = rng.integers(0, 2, N)
         y[:2] = [0, 1]  # both classes present
@@ -105,23 +109,49 @@ def _loss_cases(rng):
     return cases
 
 
-def _gradient_cases(rng):
+def _gradient_cases(rng, sizes=((6, 3), (5, 2))):
     cases = []
-    for N, D in ((6, 3), (5, 2)):
+    for N, D in sizes:
         X, w, b = _xwb(rng, N, D)
         y = rng.integers(0, 2, N)
         cases.append(Case((X, y, w, b), note=f"N={N}, D={D}"))
     return cases
 
 
-def _train_cases(rng):
-    X, y = make_moons(60, noise=NOISE, rng=rng)
-    return [Case((X, y), {"lr": 0.5, "num_steps": 30}, note="60 moons points, 30 steps")]
+def _train_cases(rng, sizes=(60, 0.5, 30)):
+    n, lr, steps = sizes
+    X, y = make_moons(n, noise=NOISE, rng=rng)
+    return [Case((X, y), {"lr": lr, "num_steps": steps}, note=f"{n} moons points, {steps} steps")]
 
 
-def _heldout_cases(rng):
-    X, y = make_moons(1000, noise=NOISE, rng=rng)
-    return [LabeledCase((X,), note="1000 fresh moons points", y=y, target=TARGET_ACCURACY)]
+def _heldout_cases(rng, n=1000):
+    X, y = make_moons(n, noise=NOISE, rng=rng)
+    return [LabeledCase((X,), note=f"{n} fresh moons points", y=y, target=TARGET_ACCURACY)]
+
+
+# ---- hidden sizes (and the training run's lr and steps): drawn from the rng ----------------
+def _sigmoid_sizes(rng):
+    big = rng.uniform(40.0, 900.0, int(rng.integers(3, 8))) * rng.choice([-1.0, 1.0], 1)
+    big[0] = -abs(big[0])
+    big[-1] = abs(big[-1])      # both signs
+    return int(rng.integers(3, 12)), distinct(rng, 2), big
+
+
+def _pairs(rng):
+    return size_sets(rng, 2, 2)
+
+
+def _batch_sizes(rng):
+    return distinct(rng, 2, 3, 12)
+
+
+def _train_sizes(rng):
+    return (int(rng.integers(40, 100)), round(float(rng.uniform(0.2, 1.0)), 2),
+            int(rng.integers(10, 40)))
+
+
+def _heldout_size(rng):
+    return int(rng.integers(800, 1500))
 
 
 BUGS = {
@@ -141,22 +171,27 @@ BUGS = {
 }
 
 PARTS = [
-    Part("ex03.sigmoid", "sigmoid", 1, sigmoid, _sigmoid_cases,
+    Part("ex03.sigmoid", "sigmoid", 1, sigmoid, hidden(_sigmoid_cases, _sigmoid_sizes),
+         public_cases=_sigmoid_cases,
          description="sigmoid(z) = 1 / (1 + e^-z), stable for large |z|"),
-    Part("ex03.predict_proba", "predict_proba", 1, predict_proba, _proba_cases,
+    Part("ex03.predict_proba", "predict_proba", 1, predict_proba,
+         hidden(_proba_cases, _pairs), public_cases=_proba_cases,
          compare=make_compare(names=("p",), bugs=BUGS["ex03.predict_proba"]),
          description="forward pass: p = sigmoid(X w + b)"),
-    Part("ex03.bce_loss", "bce_loss", 2, bce_loss, _loss_cases,
+    Part("ex03.bce_loss", "bce_loss", 2, bce_loss, hidden(_loss_cases, _batch_sizes),
+         public_cases=_loss_cases,
          compare=make_compare(names=("loss",), bugs=BUGS["ex03.bce_loss"]),
          description="mean binary cross-entropy"),
     Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
-         _gradient_cases,
+         hidden(_gradient_cases, _pairs), public_cases=_gradient_cases,
          compare=make_compare(names=("dw", "db"), bugs=BUGS["ex03.logistic_gradients"]),
          description="gradients dL/dw and dL/db of the mean cross-entropy"),
-    Part("ex03.train_logistic", "train_logistic", 2, train_logistic, _train_cases,
+    Part("ex03.train_logistic", "train_logistic", 2, train_logistic,
+         hidden(_train_cases, _train_sizes), public_cases=_train_cases,
          compare=make_compare(names=("w", "b"), rtol=1e-5, bugs=BUGS["ex03.train_logistic"]),
          description="gradient descent from w = 0, b = 0"),
-    Part("ex03.predict", "predict", 2, _trained_predict, _heldout_cases,
+    Part("ex03.predict", "predict", 2, _trained_predict,
+         hidden(_heldout_cases, _heldout_size), public_cases=_heldout_cases,
          compare=accuracy_target,
          description=f"trained classifier: held-out accuracy >= {TARGET_ACCURACY}"),
 ]

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
+from ._draw import hidden, size_sets
 
 __all__ = [
     "PARTS",
@@ -119,49 +120,59 @@ def random_network(rng, N=5, D=4, H=3, C=2):
 
 
 SIZES = ((5, 4, 3, 2), (7, 3, 6, 4))   # (N, D, H, C)
+LOSS_SIZES = ((5, 2), (8, 3))           # (N, C)
 
 
 def _note(N, D, H, C):
     return f"N={N}, D={D}, H={H} hidden, C={C} outputs"
 
 
-def _forward_cases(rng):
-    return [Case(random_network(rng, *s), note=_note(*s)) for s in SIZES]
+def _forward_cases(rng, sizes=SIZES):
+    return [Case(random_network(rng, *s), note=_note(*s)) for s in sizes]
 
 
-def _loss_cases(rng):
+def _loss_cases(rng, sizes=LOSS_SIZES):
     return [Case((rng.normal(size=(N, C)), rng.normal(size=(N, C))), note=f"N={N}, C={C}")
-            for N, C in ((5, 2), (8, 3))]
+            for N, C in sizes]
 
 
-def _output_cases(rng):
+def _output_cases(rng, sizes=SIZES):
     cases = []
-    for N, _, H, C in SIZES:
+    for N, _, H, C in sizes:
         dY, A, W2 = (rng.normal(size=(N, C)), np.tanh(rng.normal(size=(N, H))),
                      rng.normal(size=(H, C)))
         cases.append(Case((dY, A, W2), note=f"N={N}, H={H}, C={C}"))
     return cases
 
 
-def _hidden_cases(rng):
+def _hidden_cases(rng, sizes=SIZES):
     cases = []
-    for N, D, H, _ in SIZES:
+    for N, D, H, _ in sizes:
         dA, X = rng.normal(size=(N, H)), rng.normal(size=(N, D))
         A = np.tanh(rng.normal(size=(N, H)) * 1.5)  # |A| well away from 0: tanh' matters
         cases.append(Case((dA, X, A), note=f"N={N}, D={D}, H={H}"))
     return cases
 
 
-def _backward_cases(rng):
+def _backward_cases(rng, sizes=SIZES):
     cases = []
-    for N, D, H, C in SIZES:
+    for N, D, H, C in sizes:
         X, W1, b1, W2, b2 = random_network(rng, N, D, H, C)
         cases.append(Case((X, rng.normal(size=(N, C)), W1, b1, W2, b2), note=_note(N, D, H, C)))
     return cases
 
 
-def _numeric_cases(rng):
-    return _backward_cases(rng)[:1]
+def _numeric_cases(rng, sizes=SIZES):
+    return _backward_cases(rng, sizes[:1])
+
+
+def _sizes(rng):
+    """Two (N, D, H, C) of four different sizes each, for the hidden cases."""
+    return size_sets(rng, 2, 4)
+
+
+def _loss_sizes(rng):
+    return size_sets(rng, 2, 2)
 
 
 BUGS = {
@@ -188,23 +199,28 @@ BUGS = {
 }
 
 PARTS = [
-    Part("ex04.forward", "two_layer_forward", 2, two_layer_forward, _forward_cases,
+    Part("ex04.forward", "two_layer_forward", 2, two_layer_forward,
+         hidden(_forward_cases, _sizes), public_cases=_forward_cases,
          compare=make_compare(names=("Y", "H"), bugs=BUGS["ex04.forward"]),
          description="forward: H = tanh(X W1 + b1), Y = H W2 + b2; return (Y, H)"),
-    Part("ex04.loss", "half_mse", 1, half_mse, _loss_cases,
+    Part("ex04.loss", "half_mse", 1, half_mse,
+         hidden(_loss_cases, _loss_sizes), public_cases=_loss_cases,
          compare=make_compare(names=("L", "dY")),
          description="the mean half squared error and dL/dY"),
-    Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads, _output_cases,
+    Part("ex04.output_layer", "output_layer_grads", 2, output_layer_grads,
+         hidden(_output_cases, _sizes), public_cases=_output_cases,
          compare=make_compare(names=("dW2", "db2", "dA1")),
          description="output layer: dW2, db2 and dA1 from dY"),
-    Part("ex04.hidden_layer", "hidden_layer_grads", 2, hidden_layer_grads, _hidden_cases,
+    Part("ex04.hidden_layer", "hidden_layer_grads", 2, hidden_layer_grads,
+         hidden(_hidden_cases, _sizes), public_cases=_hidden_cases,
          compare=make_compare(names=("dW1", "db1"), bugs=BUGS["ex04.hidden_layer"]),
          description="hidden layer: dW1, db1 from dA1 through tanh'"),
-    Part("ex04.backward", "two_layer_backward", 2, two_layer_backward, _backward_cases,
+    Part("ex04.backward", "two_layer_backward", 2, two_layer_backward,
+         hidden(_backward_cases, _sizes), public_cases=_backward_cases,
          compare=make_compare(bugs=BUGS["ex04.backward"]),
          description="the whole backward pass: all four gradients"),
     Part("ex04.numerical_gradients", "numerical_gradients", 1, numerical_gradients,
-         _numeric_cases, compare=make_compare(rtol=1e-4, atol=1e-7,
-                                              bugs=BUGS["ex04.numerical_gradients"]),
+         hidden(_numeric_cases, _sizes), public_cases=_numeric_cases,
+         compare=make_compare(rtol=1e-4, atol=1e-7, bugs=BUGS["ex04.numerical_gradients"]),
          description="central-difference gradients of the loss for the gradient check"),
 ]

@@ -16,6 +16,7 @@ from ...optim import Adam
 from ...train import fit
 from ..judge import accuracy_target, make_compare
 from ..spec import Bug, Case, LabeledCase, Part
+from ._draw import hidden, size_sets
 
 __all__ = [
     "PARTS",
@@ -81,37 +82,51 @@ def _trained_predict(X: np.ndarray) -> np.ndarray:
 
 # ---- cases -------------------------------------------------------------------------------
 SIZES = ((4, 5, 3), (6, 2, 7))   # (N, D, H): all different, so a transpose cannot hide
+SOFTMAX_SIZES = ((5, 3), (8, 4), (4, 3))   # (N, C); the last one's scores are near 1000
 
 
-def _forward_cases(rng):
+def _forward_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, D)), rng.normal(size=(D, H)), rng.normal(size=H)),
-                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in sizes]
 
 
-def _backward_cases(rng):
+def _backward_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H))),
-                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in sizes]
 
 
-def _relu_cases(rng):
+def _relu_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, H))),
-                 note=f"N={N}, H={H}, X of both signs") for N, _, H in SIZES]
+                 note=f"N={N}, H={H}, X of both signs") for N, _, H in sizes]
 
 
-def _softmax_cases(rng):
+def _softmax_cases(rng, sizes=SOFTMAX_SIZES):
     cases = []
-    for N, C in ((5, 3), (8, 4)):
+    for N, C in sizes[:-1]:
         y = rng.integers(0, C, N)
         cases.append(Case((rng.normal(size=(N, C)), y), note=f"N={N}, C={C}"))
-    y = rng.integers(0, 3, 4)
-    big = rng.normal(size=(4, 3)) * 10 + 1000.0
+    N, C = sizes[-1]
+    y = rng.integers(0, C, N)
+    big = rng.normal(size=(N, C)) * 10 + 1000.0
     cases.append(Case((big, y), note="scores near 1000: shift by the row max so exp can't overflow"))
     return cases
 
 
-def _heldout_cases(rng):
-    X, y = make_spirals(1500, rng=rng, **SPIRALS)
-    return [LabeledCase((X,), note="1500 fresh spiral points", y=y, target=TARGET_ACCURACY)]
+def _heldout_cases(rng, n=1500):
+    X, y = make_spirals(n, rng=rng, **SPIRALS)
+    return [LabeledCase((X,), note=f"{n} fresh spiral points", y=y, target=TARGET_ACCURACY)]
+
+
+def _layer_sizes(rng):
+    return size_sets(rng, 2, 3)
+
+
+def _softmax_sizes(rng):
+    return size_sets(rng, 3, 2)
+
+
+def _heldout_size(rng):
+    return int(rng.integers(1000, 2000))
 
 
 BUGS = {
@@ -129,20 +144,21 @@ BUGS = {
 }
 
 PARTS = [
-    Part("ex05.linear_forward", "linear_forward", 1, linear_forward, _forward_cases,
-         compare=make_compare(names=("out",), bugs=BUGS["ex05.linear_forward"]),
+    Part("ex05.linear_forward", "linear_forward", 1, linear_forward,
+         hidden(_forward_cases, _layer_sizes), public_cases=_forward_cases, compare=make_compare(names=("out",), bugs=BUGS["ex05.linear_forward"]),
          description="Linear forward: X W + b"),
-    Part("ex05.linear_backward", "linear_backward", 3, linear_backward, _backward_cases,
-         compare=make_compare(names=("dX", "dW", "db")),
+    Part("ex05.linear_backward", "linear_backward", 3, linear_backward,
+         hidden(_backward_cases, _layer_sizes), public_cases=_backward_cases, compare=make_compare(names=("dX", "dW", "db")),
          description="Linear backward: dX, dW, db"),
-    Part("ex05.relu_backward", "relu_backward", 1, relu_backward, _relu_cases,
-         compare=make_compare(names=("dX",), bugs=BUGS["ex05.relu_backward"]),
+    Part("ex05.relu_backward", "relu_backward", 1, relu_backward,
+         hidden(_relu_cases, _layer_sizes), public_cases=_relu_cases, compare=make_compare(names=("dX",), bugs=BUGS["ex05.relu_backward"]),
          description="ReLU backward: pass dout where X > 0"),
     Part("ex05.softmax_cross_entropy", "softmax_cross_entropy", 3, softmax_cross_entropy,
-         _softmax_cases,
+         hidden(_softmax_cases, _softmax_sizes), public_cases=_softmax_cases,
          compare=make_compare(names=("loss", "dscores"), bugs=BUGS["ex05.softmax_cross_entropy"]),
          description="softmax cross-entropy loss and dscores"),
-    Part("ex05.predict", "predict", 2, _trained_predict, _heldout_cases,
+    Part("ex05.predict", "predict", 2, _trained_predict,
+         hidden(_heldout_cases, _heldout_size), public_cases=_heldout_cases,
          compare=accuracy_target,
          description=f"trained MLP: held-out accuracy >= {TARGET_ACCURACY} on spirals"),
 ]

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
+from ._draw import distinct, hidden
 
 __all__ = [
     "A_BOWL",
@@ -74,26 +75,60 @@ def _state(rng, shape):
     return rng.normal(size=shape), rng.normal(size=shape)
 
 
-def _momentum_cases(rng):
-    (w, dw), v = _state(rng, (3, 2)), rng.normal(size=(3, 2)) * 0.1
-    return [Case((w, dw, np.zeros_like(w), 0.1), note="first step: v starts at 0"),
-            Case((w, dw, v, 0.05), {"momentum": 0.8}, note="v from earlier steps, momentum 0.8")]
+def _momentum_cases(rng, sizes=((3, 2), 0.1, 0.05, 0.8)):
+    """sizes: the shape of w, the first step's lr, then a later step's lr and momentum."""
+    shape, lr1, lr2, momentum = sizes
+    (w, dw), v = _state(rng, shape), rng.normal(size=shape) * 0.1
+    return [Case((w, dw, np.zeros_like(w), lr1), note="first step: v starts at 0"),
+            Case((w, dw, v, lr2), {"momentum": momentum},
+                 note=f"v from earlier steps, momentum {momentum}")]
 
 
-def _adam_cases(rng):
-    (w, dw), shape = _state(rng, (4,)), (4,)
+def _adam_cases(rng, sizes=((4,), 0.01, 5, 0.8, 0.99)):
+    """sizes: the shape of w, lr, then a later step's number t, beta1 and beta2."""
+    shape, lr, t, beta1, beta2 = sizes
+    w, dw = _state(rng, shape)
     m, v = rng.normal(size=shape) * 0.1, rng.uniform(0.01, 0.1, shape)
-    return [Case((w, dw, np.zeros(shape), np.zeros(shape), 1), {"lr": 0.01},
+    return [Case((w, dw, np.zeros(shape), np.zeros(shape), 1), {"lr": lr},
                  note="first step (t=1): the bias correction matters most"),
-            Case((w, dw, m, v, 5), {"lr": 0.01, "beta1": 0.8, "beta2": 0.99},
-                 note="step t=5 with m, v from earlier steps")]
+            Case((w, dw, m, v, t), {"lr": lr, "beta1": beta1, "beta2": beta2},
+                 note=f"step t={t} with m, v from earlier steps")]
 
 
-def _path_cases(rng):
-    w0 = rng.uniform(-2, 2, 2)
-    return [Case((A_BOWL, w0, "momentum", 0.02, 25), note="momentum, 25 steps"),
-            Case((A_BOWL, w0, "adam", 0.1, 25), note="Adam, 25 steps: t counts 1, 2, 3, ..."),
-            Case((A_BOWL, w0, "sgd", 0.1, 10), note="plain gradient descent, 10 steps")]
+def _path_cases(rng, sizes=(A_BOWL, (25, 25, 10))):
+    """sizes: the bowl's matrix A, then the steps of momentum, Adam and plain descent."""
+    A, (n_momentum, n_adam, n_sgd) = sizes
+    w0 = rng.uniform(-2, 2, len(A))
+    return [Case((A, w0, "momentum", 0.02, n_momentum), note=f"momentum, {n_momentum} steps"),
+            Case((A, w0, "adam", 0.1, n_adam),
+                 note=f"Adam, {n_adam} steps: t counts 1, 2, 3, ..."),
+            Case((A, w0, "sgd", 0.1, n_sgd), note=f"plain gradient descent, {n_sgd} steps")]
+
+
+# ---- hidden sizes, rates and bowls: drawn from the rng -----------------------------------
+def _round(x: float) -> float:
+    return round(float(x), 3)
+
+
+def _momentum_sizes(rng):
+    return (distinct(rng, 2), _round(rng.uniform(0.01, 0.2)), _round(rng.uniform(0.01, 0.2)),
+            _round(rng.uniform(0.5, 0.95)))
+
+
+def _adam_sizes(rng):
+    return ((int(rng.integers(2, 10)),), _round(rng.uniform(0.001, 0.05)),
+            int(rng.integers(2, 30)), _round(rng.uniform(0.7, 0.95)),
+            _round(rng.uniform(0.95, 0.9999)))
+
+
+def _bowl_sizes(rng):
+    """A random long, narrow bowl of 2 to 4 dimensions (curvatures 0.2 to 6, so lr 0.1
+    is stable), and the steps of each run."""
+    d = int(rng.integers(2, 5))
+    Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    curvatures = np.concatenate([[0.2, 6.0], rng.uniform(0.2, 6.0, d - 2)])
+    A = Q @ np.diag(curvatures) @ Q.T
+    return (A + A.T) / 2, tuple(int(n) for n in rng.integers(8, 30, 3))
 
 
 def _compare_lr(student, reference, case) -> tuple[bool, str]:
@@ -124,13 +159,16 @@ BUGS = {
 }
 
 PARTS = [
-    Part("ex06.momentum", "sgd_momentum_update", 2, sgd_momentum_update, _momentum_cases,
+    Part("ex06.momentum", "sgd_momentum_update", 2, sgd_momentum_update,
+         hidden(_momentum_cases, _momentum_sizes), public_cases=_momentum_cases,
          compare=make_compare(names=("w", "v"), bugs=BUGS["ex06.momentum"]),
          description="one step of SGD with momentum"),
-    Part("ex06.adam", "adam_update", 3, adam_update, _adam_cases,
+    Part("ex06.adam", "adam_update", 3, adam_update,
+         hidden(_adam_cases, _adam_sizes), public_cases=_adam_cases,
          compare=make_compare(names=("w", "m", "v"), bugs=BUGS["ex06.adam"]),
          description="one step of Adam with bias correction"),
-    Part("ex06.optimize", "optimize_quadratic", 2, optimize_quadratic, _path_cases,
+    Part("ex06.optimize", "optimize_quadratic", 2, optimize_quadratic,
+         hidden(_path_cases, _bowl_sizes), public_cases=_path_cases,
          compare=make_compare(names=("path",), rtol=1e-5),
          description="run an optimiser for several steps, keeping its state"),
     Part("ex06.max_stable_lr", "max_stable_lr", 1, MAX_STABLE_LR, kind="value",

@@ -18,6 +18,7 @@ from ...nn import MLP
 from ...train import layer_grad_norms
 from ..judge import compare_init, make_compare
 from ..spec import Bug, Case, Part
+from ._draw import distinct, hidden
 
 __all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
            "he_init", "xavier_init"]
@@ -104,21 +105,64 @@ def _compare_fix(student, reference, case) -> tuple[bool, str]:
 
 
 # ---- cases -------------------------------------------------------------------------------
-def _init_cases(rng):
+PUBLIC_FANS = ((500, 100), (100, 400))   # (fan_in, fan_out) of the public cases
+
+
+def _spreads(fan_in: int, fan_out: int) -> tuple[float, float]:
+    """The Xavier and He spreads of a (fan_in, fan_out) layer."""
+    return float(np.sqrt(2.0 / (fan_in + fan_out))), float(np.sqrt(2.0 / fan_in))
+
+
+def _far_from_public(fan_in: int, fan_out: int, margin: float = 0.08) -> bool:
+    """Both spreads differ by more than ``margin`` from those of every public case, so a
+    spread read from the public data is off by twice compare_init's 4 % tolerance."""
+    mine = _spreads(fan_in, fan_out)
+    return all(abs(a / b - 1.0) > margin
+               for fans in PUBLIC_FANS for a, b in zip(mine, _spreads(*fans)))
+
+
+def _hidden_fans(rng, narrowing: bool) -> tuple[int, int]:
+    """Fans drawn from ``rng``: 20,000 to 60,000 weights (std within 1.5 % at 3 sigma),
+    fan_out >= fan_in / 4 (so Xavier and He differ by > 8 %), far from the public fans."""
+    while True:
+        fan_in, fan_out = int(rng.integers(30, 400)), int(rng.integers(30, 1500))
+        if (narrowing == (fan_in > fan_out) and 20_000 <= fan_in * fan_out <= 60_000
+                and 4 * fan_out >= fan_in and _far_from_public(fan_in, fan_out)):
+            return fan_in, fan_out
+
+
+def _public_init_cases(rng):
     seed = int(rng.integers(0, 2**31))
-    return [Case((500, 100, seed), note="fan_in 500, fan_out 100"),
-            Case((100, 400, seed + 1), note="fan_in 100, fan_out 400")]
+    return [Case((fan_in, fan_out, seed + i), note=f"fan_in {fan_in}, fan_out {fan_out}")
+            for i, (fan_in, fan_out) in enumerate(PUBLIC_FANS)]
 
 
-def _norm_cases(rng):
+def _init_cases(rng):
+    """Hidden: a narrowing and a widening layer of sizes drawn here, and fresh seeds."""
     cases = []
-    for activation in ("sigmoid", "tanh", "relu"):
-        shapes = [(4, 5), (5, 6), (6, 3)]
-        weights = [rng.normal(size=s) for s in shapes]
-        X, dout = rng.normal(size=(7, 4)), rng.normal(size=(7, 3))
-        cases.append(Case((weights, X, dout, activation),
-                          note=f"3 layers 4 -> 5 -> 6 -> 3, {activation}, N=7"))
+    for narrowing in (True, False):
+        fan_in, fan_out = _hidden_fans(rng, narrowing)
+        cases.append(Case((fan_in, fan_out, int(rng.integers(0, 2**31))),
+                          note=f"fan_in {fan_in}, fan_out {fan_out}"))
     return cases
+
+
+def _norm_cases(rng, sizes=(((4, 5, 6, 3), 7),) * 3):
+    """sizes: per activation, the layer widths (input first) and the batch N."""
+    cases = []
+    for activation, (widths, N) in zip(("sigmoid", "tanh", "relu"), sizes):
+        weights = [rng.normal(size=s) for s in zip(widths[:-1], widths[1:])]
+        X, dout = rng.normal(size=(N, widths[0])), rng.normal(size=(N, widths[-1]))
+        path = " -> ".join(str(w) for w in widths)
+        cases.append(Case((weights, X, dout, activation),
+                          note=f"{len(widths) - 1} layers {path}, {activation}, N={N}"))
+    return cases
+
+
+def _norm_sizes(rng):
+    """Hidden: 2 to 4 layers of drawn widths, and a drawn batch, for each activation."""
+    return tuple((distinct(rng, int(rng.integers(3, 6))), int(rng.integers(2, 12)))
+                 for _ in range(3))
 
 
 def _norms_without_activation_grad(weights, X, dout, activation):
@@ -142,10 +186,12 @@ BUGS = {
 
 PARTS = [
     Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
-         compare=compare_init, description="Xavier/Glorot initialisation"),
+         compare=compare_init, description="Xavier/Glorot initialisation",
+         public_cases=_public_init_cases),
     Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=compare_init,
-         description="He/Kaiming initialisation"),
-    Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms, _norm_cases,
+         description="He/Kaiming initialisation", public_cases=_public_init_cases),
+    Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms,
+         hidden(_norm_cases, _norm_sizes), public_cases=_norm_cases,
          compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
          description="per-layer gradient norms of a deep network, by backprop"),
     Part("ex07.diagnosis", "diagnosis", 1, "b", kind="value", compare=_compare_diagnosis,

@@ -20,6 +20,7 @@ from ...optim import Adam
 from ...train import fit
 from ..judge import accuracy_target, make_compare
 from ..spec import Bug, Case, LabeledCase, Part
+from ._draw import distinct, hidden
 
 __all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
            "load_development_set", "per_class_accuracy"]
@@ -70,22 +71,31 @@ def _trained_predict(X: np.ndarray) -> np.ndarray:
 
 
 # ---- cases -------------------------------------------------------------------------------
-def _confusion_cases(rng):
+def _confusion_cases(rng, sizes=((30, 4), (50, 10))):
     cases = []
-    for N, C in ((30, 4), (50, 10)):
+    for N, C in sizes:
         y_true = rng.integers(0, C, N)
         y_pred = np.where(rng.random(N) < 0.6, y_true, rng.integers(0, C, N))
         cases.append(Case((y_true, y_pred, C), note=f"{N} labels, {C} classes"))
     return cases
 
 
-def _per_class_cases(rng):
+def _per_class_cases(rng, sizes=(3, 5)):
     cms = []
-    for C in (3, 5):
+    for C in sizes:
         cm = rng.integers(0, 6, (C, C))
         cm[np.diag_indices(C)] += 10
         cms.append(Case((cm,), note=f"a {C} x {C} confusion matrix (rows: true class)"))
     return cms
+
+
+def _confusion_sizes(rng):
+    """Hidden: two (N labels, C classes), drawn."""
+    return tuple(zip((int(n) for n in rng.integers(20, 80, 2)), distinct(rng, 2, 3, 11)))
+
+
+def _classes(rng):
+    return distinct(rng, 2, 2, 10)
 
 
 def _validation_cases(rng):
@@ -125,11 +135,12 @@ BUGS = {
 }
 
 PARTS = [
-    Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix, _confusion_cases,
+    Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix,
+         hidden(_confusion_cases, _confusion_sizes), public_cases=_confusion_cases,
          compare=make_compare(names=("cm",), bugs=BUGS["ex08.confusion_matrix"]),
          description="confusion matrix: rows are true classes, columns predictions"),
     Part("ex08.per_class_accuracy", "per_class_accuracy", 1, per_class_accuracy,
-         _per_class_cases,
+         hidden(_per_class_cases, _classes), public_cases=_per_class_cases,
          compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
          description="accuracy of each true class from the confusion matrix"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
+from ._draw import distinct, hidden, size_sets
 
 __all__ = [
     "PARTS",
@@ -124,26 +125,28 @@ def _probs(rng, N, C):
     return softmax(rng.normal(size=(N, C)) * 1.5)
 
 
-def _jacobian_cases(rng):
-    return [Case((_probs(rng, 1, C)[0],), note=f"C={C}") for C in (3, 5)]
+def _jacobian_cases(rng, sizes=(3, 5)):
+    return [Case((_probs(rng, 1, C)[0],), note=f"C={C}") for C in sizes]
 
 
-def _softmax_backward_cases(rng):
+def _softmax_backward_cases(rng, sizes=((4, 3), (6, 5))):
     return [Case((rng.normal(size=(N, C)), _probs(rng, N, C)), note=f"N={N}, C={C}")
-            for N, C in ((4, 3), (6, 5))]
+            for N, C in sizes]
 
 
-def _ce_cases(rng):
+def _ce_cases(rng, sizes=((5, 3), (8, 4), (4, 3))):
+    """The last (N, C) gets scores near 800."""
     cases = [Case((rng.normal(size=(N, C)) * 2, rng.integers(0, C, N)), note=f"N={N}, C={C}")
-             for N, C in ((5, 3), (8, 4))]
-    big = rng.normal(size=(4, 3)) * 10 + 800.0
-    cases.append(Case((big, rng.integers(0, 3, 4)), note="scores near 800 (exp overflows)"))
+             for N, C in sizes[:-1]]
+    N, C = sizes[-1]
+    big = rng.normal(size=(N, C)) * 10 + 800.0
+    cases.append(Case((big, rng.integers(0, C, N)), note="scores near 800 (exp overflows)"))
     return cases
 
 
-def _layernorm_cases(rng, with_gamma):
+def _layernorm_cases(rng, with_gamma, sizes=((4, 5), (6, 3))):
     cases = []
-    for N, D in ((4, 5), (6, 3)):
+    for N, D in sizes:
         X = rng.normal(size=(N, D)) * 2 + 1
         dout, gamma = rng.normal(size=(N, D)), rng.normal(size=D) + 1
         args = (dout, X, gamma) if with_gamma else (dout, X)
@@ -151,27 +154,61 @@ def _layernorm_cases(rng, with_gamma):
     return cases
 
 
-def _dropout_cases(rng):
+def _dropout_cases(rng, sizes=(((4, 5), 0.3), ((6, 3), 0.2))):
     cases = []
-    for (N, D), p in (((4, 5), 0.3), ((6, 3), 0.2)):
+    for (N, D), p in sizes:
         mask = (rng.random((N, D)) >= p).astype(float)
         mask[0, 0], mask[0, 1] = 0.0, 1.0            # at least one of each
         cases.append(Case((rng.normal(size=(N, D)), mask, p), note=f"N={N}, D={D}, p={p}"))
     return cases
 
 
-def _l2_cases(rng):
-    return [Case(([rng.normal(size=(4, 3)), rng.normal(size=(3, 2))], lam),
-                 note=f"two weight matrices, lam={lam}") for lam in (0.1, 0.03)]
+def _l2_cases(rng, sizes=((((4, 3), (3, 2)), 0.1), (((4, 3), (3, 2)), 0.03))):
+    count = {2: "two", 3: "three"}
+    return [Case(([rng.normal(size=shape) for shape in shapes], lam),
+                 note=f"{count[len(shapes)]} weight matrices, lam={lam}") for shapes, lam in sizes]
 
 
-def _regularized_cases(rng):
+def _regularized_cases(rng, sizes=(((6, 4, 3), 0.1), ((5, 3, 4), 0.05))):
     cases = []
-    for (N, D, C), lam in (((6, 4, 3), 0.1), ((5, 3, 4), 0.05)):
+    for (N, D, C), lam in sizes:
         X, y = rng.normal(size=(N, D)), rng.integers(0, C, N)
         W, b = rng.normal(size=(D, C)), rng.normal(size=C)
         cases.append(Case((X, y, W, b, lam), note=f"N={N}, D={D}, C={C}, lam={lam}"))
     return cases
+
+
+# ---- hidden sizes (and dropout p, penalty lam): drawn from the rng -------------------------
+def _lam(rng) -> float:
+    return round(float(rng.uniform(0.01, 0.2)), 3)
+
+
+def _classes(rng):
+    return distinct(rng, 2, 3, 9)
+
+
+def _pairs(rng):
+    return size_sets(rng, 2, 2)
+
+
+def _ce_sizes(rng):
+    return size_sets(rng, 3, 2)
+
+
+def _dropout_sizes(rng):
+    return tuple((pair, round(float(rng.uniform(0.1, 0.6)), 2)) for pair in size_sets(rng, 2, 2))
+
+
+def _l2_sizes(rng):
+    out = []
+    for _ in range(2):
+        widths = distinct(rng, int(rng.integers(3, 5)), 2, 10)   # two or three matrices
+        out.append((tuple(zip(widths[:-1], widths[1:])), _lam(rng)))
+    return tuple(out)
+
+
+def _regularized_sizes(rng):
+    return tuple((sizes, _lam(rng)) for sizes in size_sets(rng, 2, 3))
 
 
 # ---- the usual mistakes ------------------------------------------------------------------
@@ -248,30 +285,40 @@ BUGS = {
 }
 
 
-def _part(pid, name, points, ref, cases, names, description):
-    return Part(f"ex10.{pid}", name, points, ref, cases,
+def _part(pid, name, points, ref, cases, names, description, draw):
+    """A part whose public cases are ``cases(rng)``, its hidden ones ``cases(rng, draw(rng))``."""
+    return Part(f"ex10.{pid}", name, points, ref, hidden(cases, draw),
                 compare=make_compare(names=names, bugs=BUGS[f"ex10.{pid}"]),
-                description=description)
+                description=description, public_cases=cases)
+
+
+def _ln_param_cases(rng, sizes=((4, 5), (6, 3))):
+    return _layernorm_cases(rng, False, sizes)
+
+
+def _ln_cases(rng, sizes=((4, 5), (6, 3))):
+    return _layernorm_cases(rng, True, sizes)
 
 
 PARTS = [
     _part("softmax_jacobian", "softmax_jacobian", 2, softmax_jacobian, _jacobian_cases,
-          ("J",), "the Jacobian of softmax for one row"),
+          ("J",), "the Jacobian of softmax for one row", _classes),
     _part("softmax_backward", "softmax_backward", 2, softmax_backward,
-          _softmax_backward_cases, ("dscores",), "softmax backward without building J"),
+          _softmax_backward_cases, ("dscores",), "softmax backward without building J", _pairs),
     _part("softmax_ce_backward", "softmax_ce_backward", 2, softmax_ce_backward, _ce_cases,
-          ("dscores",), "the gradient of softmax + mean cross-entropy"),
+          ("dscores",), "the gradient of softmax + mean cross-entropy", _ce_sizes),
     _part("layernorm_param_grads", "layernorm_param_grads", 1, layernorm_param_grads,
-          lambda rng: _layernorm_cases(rng, False), ("dgamma", "dbeta"),
-          "layer normalisation: dgamma and dbeta"),
+          _ln_param_cases, ("dgamma", "dbeta"), "layer normalisation: dgamma and dbeta",
+          _pairs),
     _part("layernorm_backward", "layernorm_backward", 3, layernorm_backward,
-          lambda rng: _layernorm_cases(rng, True), ("dX",), "layer normalisation: dX"),
+          _ln_cases, ("dX",), "layer normalisation: dX", _pairs),
     _part("dropout_forward", "dropout_forward", 1, dropout_forward, _dropout_cases,
-          ("out",), "inverted dropout, forward (mask given)"),
+          ("out",), "inverted dropout, forward (mask given)", _dropout_sizes),
     _part("dropout_backward", "dropout_backward", 1, dropout_backward, _dropout_cases,
-          ("dX",), "inverted dropout, backward"),
+          ("dX",), "inverted dropout, backward", _dropout_sizes),
     _part("l2_penalty", "l2_penalty", 1, l2_penalty, _l2_cases, ("penalty", "grads"),
-          "an L2 penalty and its gradients"),
+          "an L2 penalty and its gradients", _l2_sizes),
     _part("regularized_grads", "regularized_grads", 2, regularized_grads,
-          _regularized_cases, None, "gradients of a softmax classifier with an L2 penalty"),
+          _regularized_cases, None, "gradients of a softmax classifier with an L2 penalty",
+          _regularized_sizes),
 ]

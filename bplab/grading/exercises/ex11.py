@@ -16,6 +16,7 @@ import numpy as np
 
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
+from ._draw import hidden, size_sets
 
 __all__ = ["BROKEN", "PARTS", "fit_linear", "linear_backward", "linear_mse_grads",
            "mse_grad", "regression_grads", "relu_backward", "relu_layer_backward",
@@ -137,48 +138,61 @@ BROKEN = {
 SIZES = ((5, 4, 3), (7, 3, 6))   # (N, D, H)
 
 
-def _layer_cases(rng):
+def _layer_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H))),
-                 note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+                 note=f"N={N}, D={D}, H={H}") for N, D, H in sizes]
 
 
-def _mse_cases(rng):
+def _mse_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, H))), note=f"N={N}, H={H}")
-            for N, _, H in SIZES]
+            for N, _, H in sizes]
 
 
-def _scale_shift_cases(rng):
+def _scale_shift_cases(rng, sizes=SIZES + ((4, 4, 4),)):
+    """The last size has N = D: there the wrong axis gives the right shape."""
     cases = [Case((rng.normal(size=(N, D)), rng.normal(size=(N, D)), rng.normal(size=D)),
-                  note=f"N={N}, D={D}") for N, D, _ in SIZES]
-    cases.append(Case((rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)),
-                      note="N = D = 4: the wrong axis gives the right shape here"))
+                  note=f"N={N}, D={D}") for N, D, _ in sizes[:-1]]
+    n = sizes[-1][0]
+    cases.append(Case((rng.normal(size=(n, n)), rng.normal(size=(n, n)), rng.normal(size=n)),
+                      note=f"N = D = {n}: the wrong axis gives the right shape here"))
     return cases
 
 
-def _relu_layer_cases(rng):
+def _sizes(rng):
+    """Two (N, D, H) of different sizes each, for the hidden cases."""
+    return size_sets(rng, 2, 3)
+
+
+def _scale_shift_sizes(rng):
+    """Two (N, D, H), then a square one (N = D), for the hidden cases."""
+    n = int(rng.integers(3, 9))
+    return size_sets(rng, 2, 3) + ((n, n, n),)
+
+
+def _relu_layer_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, H)), rng.normal(size=(N, D)), rng.normal(size=(D, H)),
-                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in sizes]
 
 
-def _relu_cases(rng):
+def _relu_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, D)), rng.normal(size=(N, D))),
-                 note=f"N={N}, D={D}, dout and X of both signs") for N, D, _ in SIZES]
+                 note=f"N={N}, D={D}, dout and X of both signs") for N, D, _ in sizes]
 
 
-def _linear_mse_cases(rng):
+def _linear_mse_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, D)), rng.normal(size=(N, H)), rng.normal(size=(D, H)),
-                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in SIZES]
+                  rng.normal(size=H)), note=f"N={N}, D={D}, H={H}") for N, D, H in sizes]
 
 
-def _regression_cases(rng):
+def _regression_cases(rng, sizes=SIZES):
     return [Case((rng.normal(size=(N, D)), rng.normal(size=N), rng.normal(size=(D, 1)),
                   float(rng.normal())), note=f"N={N}, D={D}, y of shape ({N},)")
-            for N, D, _ in SIZES]
+            for N, D, _ in sizes]
 
 
-def _fit_cases(rng):
+def _fit_cases(rng, sizes=SIZES):
     cases = []
-    for N, D, H in SIZES:
+    for N, D, H in sizes:
         X = rng.normal(size=(N, D))
         Y = X @ rng.normal(size=(D, H)) + 0.1 * rng.normal(size=(N, H))
         cases.append(Case((X, Y, 0.05, 20), note=f"N={N}, D={D}, H={H}, lr=0.05, 20 steps"))
@@ -201,7 +215,8 @@ BUGS = {f"ex11.{name}": [Bug("this is still the broken version: run its gradient
                              "and compare with the numerical gradient", fn, key=key)]
         for name, (fn, key) in BROKEN.items()}
 
-PARTS = [Part(f"ex11.{name}", name, points, ref, cases,
+PARTS = [Part(f"ex11.{name}", name, points, ref,
+              hidden(cases, _scale_shift_sizes if name == "scale_shift_backward" else _sizes),
               compare=make_compare(names=names, bugs=BUGS[f"ex11.{name}"]),
-              description=f"the fixed {name}")
+              description=f"the fixed {name}", public_cases=cases)
          for name, (ref, cases, names, points) in REFERENCES.items()]
