@@ -47,6 +47,7 @@ import math
 from collections.abc import Iterable
 from numbers import Real
 
+from .backward_fns import children_from
 from .layers import sigmoid as stable_sigmoid
 from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads
 
@@ -73,8 +74,12 @@ class Value(LocalGrads):
     ----------
     data : float
         The scalar value.
+    _children : tuple of Value, optional
+        The inputs of the op that made this node (micrograd's second argument).
+    _op : str, optional
+        That op's name (micrograd's third argument).
     label : str, optional
-        A name shown by ``bp.viz.draw_graph``.
+        A name shown by ``bp.viz.draw_graph``: ``Value(2.0, label="a")``.
 
     Attributes
     ----------
@@ -97,7 +102,9 @@ class Value(LocalGrads):
     # with more than two (Value.dot), else None. Slots, not a tuple: one object fewer per node.
     __slots__ = ("_a", "_b", "_backward_fn", "_many", "_op", "data", "grad", "label")
 
-    def __init__(self, data: float, label: str = "", _children: tuple = (), _op: str = ""):
+    def __init__(self, data: float, _children: tuple = (), _op: str = "", label: str = ""):
+        if type(_children) is not tuple:  # ops always pass a tuple; check what users pass
+            _children = children_from(_children)
         if type(data) is not float:  # ops always pass floats; check what users pass
             if isinstance(data, Value):
                 raise TypeError("Value(data): data is already a Value; use it directly")
