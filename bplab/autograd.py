@@ -44,10 +44,13 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from numbers import Real
+from types import MethodType
 
-from .backward_fns import children_from
+from .backward_fns import backward_fn_from, children_from
+from .backward_fns import no_backward as _no_backward
+from .backward_fns import shared as _shared
 from .layers import sigmoid as stable_sigmoid
 from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads
 
@@ -95,7 +98,9 @@ class Value(LocalGrads):
 
     ``local_grads()`` and ``local_grad_formulas()`` give d self / d child for each child,
     as numbers and as text. The underscored ``_prev``, ``_op`` and ``_backward`` are
-    micrograd's names for the same things; they keep working.
+    micrograd's names for the same things; they keep working, and micrograd's way of adding
+    an op works too: ``out = Value(x, (self, other), "*")``, then
+    ``out._backward = _backward`` (a closure of no arguments), which ``backward()`` calls.
     """
 
     # _a, _b: the first and second input (None when absent); _many: the inputs of a node
@@ -303,9 +308,21 @@ class Value(LocalGrads):
         return self._op
 
     # ---- backward -----------------------------------------------------------------
-    def _backward(self) -> None:
-        """Pass this node's grad on: each input gets += local derivative * self.grad."""
-        self._backward_fn(self)
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """Pass this node's grad on: ``node._backward()`` adds local derivative * node.grad
+        to each input's grad.
+
+        Assignable, as in micrograd: ``out._backward = _backward`` with a closure that takes
+        no arguments (micrograd's) or one, ``out`` (this engine's ops); ``backward()`` then
+        calls it for this node.
+        """
+        fn = self._backward_fn
+        return getattr(fn, "micrograd_closure", None) or MethodType(fn, self)
+
+    @_backward.setter
+    def _backward(self, fn: Callable) -> None:
+        self._backward_fn = backward_fn_from(fn)
 
     def topological_order(self) -> list[Value]:
         """Every node this Value depends on, each after all of its inputs.
@@ -361,25 +378,3 @@ class Value(LocalGrads):
     def __repr__(self) -> str:
         name = f"{self.label}=" if self.label else ""
         return f"Value({name}{self.data:.4g}, grad={self.grad:.4g})"
-
-
-def _no_backward(out: Value) -> None:
-    """Leaves have no inputs to pass a gradient to."""
-
-
-_SHARED_BACKWARDS: dict = {}  # code object -> the one function object every node shares
-
-
-def _shared(backward):
-    """The op's one copy of ``backward``, shared by all the nodes the op makes.
-
-    ``backward`` captures nothing (it reads its inputs from ``out``), so every copy that
-    ``def`` makes is the same function. Keeping the first and letting each new copy go at
-    once (freed by its reference count; the garbage collector never sees it) leaves one
-    tracked object per node, the node itself. A closure that captures would be shared
-    wrongly, so it is refused.
-    """
-    if backward.__closure__ is not None:
-        raise TypeError(f"_shared: {backward.__qualname__} captures "
-                        f"{backward.__code__.co_freevars}; read the inputs from out instead")
-    return _SHARED_BACKWARDS.setdefault(backward.__code__, backward)
