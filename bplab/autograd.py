@@ -52,7 +52,7 @@ from .backward_fns import backward_fn_from, children_from
 from .backward_fns import no_backward as _no_backward
 from .backward_fns import shared as _shared
 from .layers import sigmoid as stable_sigmoid
-from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads
+from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads, number_text
 
 __all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
 
@@ -105,7 +105,10 @@ class Value(LocalGrads):
 
     # _a, _b: the first and second input (None when absent); _many: the inputs of a node
     # with more than two (Value.dot), else None. Slots, not a tuple: one object fewer per node.
-    __slots__ = ("_a", "_b", "_backward_fn", "_many", "_op", "data", "grad", "label")
+    # _exponent: k of a ``** k`` node (a number, never parsed back from the op text); unset
+    # on every other node, so it costs no time in __init__.
+    __slots__ = ("_a", "_b", "_backward_fn", "_exponent", "_many", "_op", "data", "grad",
+                 "label")
 
     def __init__(self, data: float, _children: tuple = (), _op: str = "", label: str = ""):
         if type(_children) is not tuple:  # ops always pass a tuple; check what users pass
@@ -166,12 +169,13 @@ class Value(LocalGrads):
         k = float(exponent)
         if self.data == 0.0 and k < 0:
             raise ZeroDivisionError(f"Value ** {k}: 0 cannot be raised to a negative power")
-        out = Value(self.data ** k, _children=(self,), _op=f"**{exponent:g}")
+        out = Value(self.data ** k, _children=(self,), _op=f"**{number_text(k)}")
+        out._exponent = k  # kept as a number: local_grad_formulas() reads it from here
 
-        def _backward(out):  # k is captured: ** is rare enough that its one cell costs little
-            self = out._a
+        def _backward(out):
+            self, k = out._a, out._exponent
             self.grad += k * self.data ** (k - 1) * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def __neg__(self) -> Value:

@@ -12,10 +12,11 @@ finite difference as a second witness. The expressions run on
   ...: the very function objects of micrograd/engine.py) with ``Value`` bound to a
   subclass of ``bp.Value``: the code a learner copies from the lesson, run on this engine.
 
-Then the parts of the contract one at a time: ``Value(x, (a, b), '+')`` and
-``out._backward = _backward``.
+Then the three parts of the contract one at a time: ``Value(x, (a, b), '+')``,
+``out._backward = _backward`` and ``** k`` keeping k as a number.
 """
 
+import math
 import types
 
 import pytest
@@ -229,3 +230,33 @@ def test_built_in_ops_still_expose_a_callable_backward():
     out.grad = 1.0
     out._backward()
     assert (a.grad, b.grad) == (-3.0, 2.0)
+
+
+# ---- 3. ** k keeps k as a number ----------------------------------------------------------
+K = 0.1234567891234
+
+
+def test_pow_gradient_is_exact_for_any_exponent():
+    x = bp.Value(2.0)
+    out = x ** K
+    out.backward()
+    assert x.grad == pytest.approx(K * 2.0 ** (K - 1), abs=1e-12)
+    assert out.local_grads()[0] == pytest.approx(K * 2.0 ** (K - 1), abs=1e-12)
+
+
+def test_pow_keeps_the_exponent_exactly_in_op_and_formula():
+    out = bp.Value(2.0) ** K
+    assert float(out.op[2:]) == K
+    (formula,) = out.local_grad_formulas()
+    value = eval(formula, {"self": 2.0})  # the formula a learner reads, evaluated
+    assert value == pytest.approx(K * 2.0 ** (K - 1), abs=1e-12)
+    assert (bp.Value(3.0) ** 2).op == "**2"  # short numbers keep their short text
+    assert (bp.Value(3.0) ** 2).local_grad_formulas() == ("2 * self**1",)
+    assert (bp.Value(3.0) ** 0.5).op == "**0.5"
+
+
+def test_pow_of_a_node_built_by_hand_reads_its_op_text():
+    x = bp.Value(2.0)
+    out = bp.Value(x.data ** 3, (x,), "**3")  # micrograd's f"**{other}"
+    assert out.local_grad_formulas() == ("3 * self**2",)
+    assert not math.isnan(out.data)
