@@ -44,11 +44,15 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from numbers import Real
+from types import MethodType
 
+from .backward_fns import backward_fn_from, children_from
+from .backward_fns import no_backward as _no_backward
+from .backward_fns import shared as _shared
 from .layers import sigmoid as stable_sigmoid
-from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads
+from .local_grads import LOCAL_GRAD_FORMULAS, LocalGrads, number_text
 
 __all__ = ["LOCAL_GRAD_FORMULAS", "Value"]
 
@@ -73,8 +77,12 @@ class Value(LocalGrads):
     ----------
     data : float
         The scalar value.
+    _children : tuple of Value, optional
+        The inputs of the op that made this node (micrograd's second argument).
+    _op : str, optional
+        That op's name (micrograd's third argument).
     label : str, optional
-        A name shown by ``bp.viz.draw_graph``.
+        A name shown by ``bp.viz.draw_graph``: ``Value(2.0, label="a")``.
 
     Attributes
     ----------
@@ -90,14 +98,21 @@ class Value(LocalGrads):
 
     ``local_grads()`` and ``local_grad_formulas()`` give d self / d child for each child,
     as numbers and as text. The underscored ``_prev``, ``_op`` and ``_backward`` are
-    micrograd's names for the same things; they keep working.
+    micrograd's names for the same things; they keep working, and micrograd's way of adding
+    an op works too: ``out = Value(x, (self, other), "*")``, then
+    ``out._backward = _backward`` (a closure of no arguments), which ``backward()`` calls.
     """
 
     # _a, _b: the first and second input (None when absent); _many: the inputs of a node
     # with more than two (Value.dot), else None. Slots, not a tuple: one object fewer per node.
-    __slots__ = ("_a", "_b", "_backward_fn", "_many", "_op", "data", "grad", "label")
+    # _exponent: k of a ``** k`` node (a number, never parsed back from the op text); unset
+    # on every other node, so it costs no time in __init__.
+    __slots__ = ("_a", "_b", "_backward_fn", "_exponent", "_many", "_op", "data", "grad",
+                 "label")
 
-    def __init__(self, data: float, label: str = "", _children: tuple = (), _op: str = ""):
+    def __init__(self, data: float, _children: tuple = (), _op: str = "", label: str = ""):
+        if type(_children) is not tuple:  # ops always pass a tuple; check what users pass
+            _children = children_from(_children)
         if type(data) is not float:  # ops always pass floats; check what users pass
             if isinstance(data, Value):
                 raise TypeError("Value(data): data is already a Value; use it directly")
@@ -154,12 +169,13 @@ class Value(LocalGrads):
         k = float(exponent)
         if self.data == 0.0 and k < 0:
             raise ZeroDivisionError(f"Value ** {k}: 0 cannot be raised to a negative power")
-        out = Value(self.data ** k, _children=(self,), _op=f"**{exponent:g}")
+        out = Value(self.data ** k, _children=(self,), _op=f"**{number_text(k)}")
+        out._exponent = k  # kept as a number: local_grad_formulas() reads it from here
 
-        def _backward(out):  # k is captured: ** is rare enough that its one cell costs little
-            self = out._a
+        def _backward(out):
+            self, k = out._a, out._exponent
             self.grad += k * self.data ** (k - 1) * out.grad
-        out._backward_fn = _backward
+        out._backward_fn = _shared(_backward)
         return out
 
     def __neg__(self) -> Value:
@@ -296,9 +312,21 @@ class Value(LocalGrads):
         return self._op
 
     # ---- backward -----------------------------------------------------------------
-    def _backward(self) -> None:
-        """Pass this node's grad on: each input gets += local derivative * self.grad."""
-        self._backward_fn(self)
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """Pass this node's grad on: ``node._backward()`` adds local derivative * node.grad
+        to each input's grad.
+
+        Assignable, as in micrograd: ``out._backward = _backward`` with a closure that takes
+        no arguments (micrograd's) or one, ``out`` (this engine's ops); ``backward()`` then
+        calls it for this node.
+        """
+        fn = self._backward_fn
+        return getattr(fn, "micrograd_closure", None) or MethodType(fn, self)
+
+    @_backward.setter
+    def _backward(self, fn: Callable) -> None:
+        self._backward_fn = backward_fn_from(fn)
 
     def topological_order(self) -> list[Value]:
         """Every node this Value depends on, each after all of its inputs.
@@ -354,25 +382,3 @@ class Value(LocalGrads):
     def __repr__(self) -> str:
         name = f"{self.label}=" if self.label else ""
         return f"Value({name}{self.data:.4g}, grad={self.grad:.4g})"
-
-
-def _no_backward(out: Value) -> None:
-    """Leaves have no inputs to pass a gradient to."""
-
-
-_SHARED_BACKWARDS: dict = {}  # code object -> the one function object every node shares
-
-
-def _shared(backward):
-    """The op's one copy of ``backward``, shared by all the nodes the op makes.
-
-    ``backward`` captures nothing (it reads its inputs from ``out``), so every copy that
-    ``def`` makes is the same function. Keeping the first and letting each new copy go at
-    once (freed by its reference count; the garbage collector never sees it) leaves one
-    tracked object per node, the node itself. A closure that captures would be shared
-    wrongly, so it is refused.
-    """
-    if backward.__closure__ is not None:
-        raise TypeError(f"_shared: {backward.__qualname__} captures "
-                        f"{backward.__code__.co_freevars}; read the inputs from out instead")
-    return _SHARED_BACKWARDS.setdefault(backward.__code__, backward)

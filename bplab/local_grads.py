@@ -8,7 +8,7 @@ reading the engine's private closures; ``autograd.py`` keeps the micrograd-shape
 
 from __future__ import annotations
 
-__all__ = ["LOCAL_GRAD_FORMULAS", "LocalGrads"]
+__all__ = ["LOCAL_GRAD_FORMULAS", "LocalGrads", "number_text"]
 
 # d out / d child for each child of an op, in ``children`` order, as text a learner can read.
 # ``self`` and ``other`` are the op's inputs, ``out`` its result (micrograd's names).
@@ -22,6 +22,13 @@ LOCAL_GRAD_FORMULAS: dict[str, tuple[str, ...]] = {
     "sigmoid": ("out * (1 - out)",),
     "relu": ("1 if self > 0 else 0",),
 }
+
+
+def number_text(x: float) -> str:
+    """``x`` as short text that reads back as exactly ``x``: ``2``, ``0.5``, ``1e-08``;
+    ``0.1234567891234``, not ``%g``'s ``0.123457``."""
+    text = f"{x:g}"
+    return text if float(text) == x else repr(float(x))
 
 
 class LocalGrads:
@@ -92,8 +99,11 @@ class LocalGrads:
         if not op:
             return ()
         if op.startswith("**"):
-            k = float(op[2:])
-            return (f"{k:g} * self**{k - 1:g}",)
+            # the number ** kept, exactly; a node built by hand (micrograd's f"**{k}") has
+            # only its op text
+            k = getattr(self, "_exponent", None)
+            k = float(op[2:]) if k is None else k
+            return (f"{number_text(k)} * self**{number_text(k - 1)}",)
         if op == "dot":
             n = (len(self._many) - 1) // 2
             return (*(f"x{i}" for i in range(1, n + 1)),
