@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -102,7 +103,8 @@ def _make_lab(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 def _lines(text: str) -> list[str]:
     """The lines make lab itself printed (not make's own "*** Error" trailer)."""
-    return [line for line in text.splitlines() if line and not line.startswith("make: ***")]
+    return [line for line in text.splitlines()
+            if line and not re.match(r"make(\[\d+\])?: \*\*\*", line)]   # make[1] under make test
 
 
 def test_make_lab_on_a_taken_port_says_so_in_one_line():
