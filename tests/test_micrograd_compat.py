@@ -23,7 +23,8 @@ import pytest
 
 import bplab as bp
 
-micrograd_engine = pytest.importorskip("micrograd.engine")
+micrograd_engine = pytest.importorskip(
+    "micrograd.engine", reason="micrograd is pinned in requirements.txt: make test installs it")
 MicrogradValue = micrograd_engine.Value
 TOL = 1e-6
 
