@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CPU_PERIOD_US", "Cgroups", "GroupLimits", "describe", "in_force"]
+__all__ = ["CPU_PERIOD_US", "Cgroups", "GroupLimits", "describe", "in_force", "sweep"]
 
 CPU_PERIOD_US = 100_000
 V1_ROOT = Path("/sys/fs/cgroup")
@@ -142,12 +142,32 @@ class Cgroups:
             _write(folder, {"cpu.cfs_quota_us": "-1"}) or _write(folder, {"cpu.max": "max"})
         deadline = time.monotonic() + wait
         for folder in self.dirs:
-            while _kill_all(folder) and time.monotonic() < deadline:
+            # a group whose last process is still being torn down refuses rmdir (EBUSY)
+            while not _removed(folder) and time.monotonic() < deadline:
+                _kill_all(folder)
                 time.sleep(0.05)
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+
+
+def _removed(folder: Path) -> bool:
+    try:
+        folder.rmdir()
+        return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def sweep(parents: list[Path]) -> int:
+    """Remove the empty sandbox groups (``bplab-<pid>-<n>``) a grader that was killed left
+    under ``parents``; the number removed. A live grader's groups are left alone."""
+    removed = 0
+    for parent in parents:
+        for folder in parent.glob("bplab-*-*"):
+            pid = folder.name.split("-")[1]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists() and _removed(folder):
+                removed += 1
+    return removed
 
 
 def _kill_all(folder: Path) -> bool:
@@ -181,6 +201,7 @@ def in_force(limits: GroupLimits) -> list[str]:
     """The group limits this host applies: a throwaway cgroup is made and removed."""
     probe = Cgroups(f"bplab-probe-{os.getpid()}", limits)
     try:
+        sweep(sorted({d.parent for d in probe.dirs}))
         return probe.applied
     finally:
         probe.remove()
