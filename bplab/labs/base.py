@@ -126,9 +126,40 @@ def render_png(fig, dpi: float = 80) -> bytes:
     return buffer.getvalue()
 
 
-def show(image, fig) -> None:
-    """Put the figure's current pixels into an ``ipywidgets.Image``."""
+@functools.cache
+def _picture_class():
+    import ipywidgets as W
+    from traitlets import Unicode
+
+    class Picture(W.Image):
+        """An ``ipywidgets.Image`` whose ``tooltip`` becomes the <img>'s ``title``, its text
+        alternative. (ipywidgets 8's ImageView reads ``description`` before it sets a title,
+        and Image has none: a tooltip on a plain Image breaks the view.)"""
+
+        description = Unicode("").tag(sync=True)
+
+    return Picture
+
+
+def picture(**kwargs):
+    """A PNG picture widget that can carry a text alternative (see ``show``)."""
+    return _picture_class()(format="png", **kwargs)
+
+
+def show(image, fig, alt: str) -> None:
+    """Put the figure's current pixels into an ``ipywidgets.Image``, with ``alt`` (plain
+    text or the lab's readout HTML) as its text alternative: the picture's ``title``, which
+    screen readers read as the image's name (ipywidgets 8's Image has no ``alt``)."""
     image.value = render_png(fig)
+    image.tooltip = plain_text(alt)
+
+
+def plain_text(markup: str) -> str:
+    """``markup`` without its HTML tags and entities, on one line."""
+    import html
+    import re
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
 def fit_quietly(*args, **kwargs):

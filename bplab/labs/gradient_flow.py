@@ -17,6 +17,7 @@ from .base import (
     make_grad_bars,
     message_artist,
     new_figure,
+    picture,
     set_grad_bars,
     show,
 )
@@ -58,7 +59,7 @@ class GradientFlowLab(Lab):
         self.reset_button.on_click(lambda _: self.run())
         self.player = Player(self, self.play_button)
         self.readout = W.HTML()
-        self.image = W.Image(format="png")
+        self.image = picture()
         self._build_figure()
         self.widget = W.VBox([W.HBox([self.depth, self.activation, self.init]),
                               W.HBox([self.step, self.play_button, self.step_button,
@@ -199,7 +200,9 @@ class GradientFlowLab(Lab):
         self.readout.value = (f"{self.depth.value} hidden layers + the output layer ('out'), "
                               f"{self.activation.value}, {self.init.value} init, step "
                               f"{k} of {len(self.history.grad_norms)}: <b>{self.verdict}</b>")
-        show(self.image, self.fig)
+        show(self.image, self.fig, "Gradient flow: a heatmap of every layer's gradient norm "
+             "over the training steps, and bars of each layer's norm at the chosen step. "
+             + self.readout.value)
 
 
 def gradient_flow_lab(steps: int = 60, width: int = 16, lr: float = 0.1,

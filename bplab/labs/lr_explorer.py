@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Lab, new_figure, show
+from .base import Lab, new_figure, picture, show
 
 LR_SLIDER_WIDTH = "560px"  # ~8 px per slider step: a mouse can pick one lr
 
@@ -37,7 +37,7 @@ class LRExplorer(Lab):
                       for key, ax in (("1d", self.ax1d), ("2d", self.ax2d))}
         self.verdicts: dict[str, str] = {}
         self.readout = W.HTML()
-        self.image = W.Image(format="png")
+        self.image = picture()
         for control in (self.lr, self.steps):
             control.observe(lambda _: self.update(), names="value")
         self.widget = W.VBox([W.HBox([self.lr, self.steps]), self.readout, self.image])
@@ -63,7 +63,8 @@ class LRExplorer(Lab):
         self.readout.value = (f"lr = {self.lr.value:.3g}: 1-D <b>{self.verdicts['1d']}</b>, "
                               f"2-D <b>{self.verdicts['2d']}</b>. Steeper directions need a "
                               "smaller lr: above 2 / curvature, the steps grow.")
-        show(self.image, self.fig)
+        show(self.image, self.fig, "Gradient descent's path on loss = w² (left) and on a 2-D "
+             "bowl (right). " + self.readout.value)
 
 
 def lr_explorer(lr: float = 0.1, steps: int = 25) -> LRExplorer:

@@ -18,6 +18,7 @@ from .base import (
     make_grad_bars,
     message_artist,
     new_figure,
+    picture,
     set_grad_bars,
     show,
 )
@@ -41,14 +42,13 @@ class Playground(Lab):
 
     def __init__(self, n: int = 200, resolution: int = 50, rng: int = 0,
                  unit_view: bool = True):
-        import ipywidgets as W
 
         self.n, self.resolution, self.seed = n, resolution, rng
         self.message = ""
         self._build_controls(unit_view)
         self._build_figure()
-        self.image = W.Image(format="png")
-        self.net_image = W.Image(format="png")
+        self.image = picture()
+        self.net_image = picture()
         self.player = Player(self, self.play_button)
         self.widget = self._layout()
         self.on_data_change()
@@ -302,7 +302,9 @@ class Playground(Lab):
         self.message_text.set_text(wrap_message(self.message, 40))
         self.message_text.set_visible(bool(self.message))
         self.readout.value = readout_html(self)
-        show(self.image, self.fig)
+        show(self.image, self.fig, "Playground: the network's output over the input plane with "
+             "the data points, the training and test loss, and each layer's gradient norm. "
+             + " ".join(t for t in (self.readout.value, self.message) if t))
         self._draw_units()
 
     def _draw_output(self) -> None:
@@ -334,7 +336,8 @@ class Playground(Lab):
             return
         self.network_view.update(self.model, features(self.unit_grid, self.feature_names),
                                  self.feature_names)
-        show(self.net_image, self.net_fig)
+        show(self.net_image, self.net_fig, "Unit view: what every hidden unit outputs over "
+             "the input plane, one small picture per unit, layer by layer.")
 
     def snapshot_png(self) -> bytes:
         """The training views, with the unit view under them when it is on."""

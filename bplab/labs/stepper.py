@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from .base import Lab, new_figure, render_png
+from .base import Lab, new_figure, picture, render_png
 
 FONT_PT = 10.5  # graph text; rendered at DPI it is FONT_PT * DPI / 72 ~ 15 px at 100 % zoom
 DPI = 100
@@ -56,7 +56,7 @@ class BackpropStepper(Lab):
         # its text with it (the 7 px a learner could not read)
         self.fig = new_figure(min(width * 1.3, MAX_WIDTH_IN), height * 1.3)
         self.ax = self.fig.add_subplot()
-        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.image = picture(layout=W.Layout(max_width="100%"))
         self.step_button = W.Button(description="Step", button_style="primary")
         self.reset_button = W.Button(description="Reset")
         self.step_button.on_click(lambda _: self.step())
@@ -137,6 +137,9 @@ class BackpropStepper(Lab):
                 text.set_fontweight("bold")
         self.progress.value = f"node {self.position} of {len(self.order)}"
         self.image.value = render_png(self.fig, dpi=DPI)
+        self.image.tooltip = (f"The computational graph during the backward pass: "
+                              f"{len(self.known)} of {len(self.order)} nodes have their "
+                              f"gradient; node {self.position} is highlighted.")
 
     def snapshot_png(self) -> bytes:
         return render_png(self.fig, dpi=DPI)

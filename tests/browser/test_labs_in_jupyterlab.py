@@ -236,3 +236,28 @@ def test_a_lesson_run_saved_and_reopened_shows_its_labs_not_model_not_found(
     expect(widget_images.first).to_be_visible(timeout=60_000)   # the saved widgets, drawn
     expect(page.locator(".jp-Notebook")).not_to_contain_text("model not found")
     page.screenshot(path=artifacts / "reopened_after_save.png", full_page=True)
+
+
+# ipywidgets 8 draws a slider as a noUiSlider handle (role="slider") that carries no name,
+# and offers no way to give it one from Python: the one rule the labs still break (issue 14).
+KNOWN_GAPS = {"aria-input-field-name": "noUi-handle"}
+
+
+def test_the_labs_pass_axe_but_for_the_slider_handles_and_every_picture_says_what_it_shows(
+        page, jupyter_lab):
+    """axe-core's WCAG 2.1 A/AA rules on the five labs' outputs, once they have run."""
+    from playwright.sync_api import expect
+
+    from tests.browser.axe import axe_violations, format_violations
+
+    open_and_run_all(page, jupyter_lab, "labs_fixture.ipynb")
+    pictures = page.locator(".jp-OutputArea-output img.widget-image")
+    expect(pictures.first).to_have_attribute("src", re.compile(r"^blob:|^data:"), timeout=120_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    titles = pictures.evaluate_all("imgs => imgs.filter(i => i.offsetParent).map(i => i.title)")
+    assert len(titles) >= 4 and all(len(t) > 40 for t in titles), titles
+    assert any("healthy" in t or "vanishing" in t or "exploding" in t for t in titles), titles
+    violations = [v for v in axe_violations(page)
+                  if not (v["id"] in KNOWN_GAPS
+                          and all(KNOWN_GAPS[v["id"]] in n for n in v["nodes"]))]
+    assert not violations, format_violations(violations)
