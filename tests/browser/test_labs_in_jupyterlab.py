@@ -261,3 +261,43 @@ def test_the_labs_pass_axe_but_for_the_slider_handles_and_every_picture_says_wha
                   if not (v["id"] in KNOWN_GAPS
                           and all(KNOWN_GAPS[v["id"]] in n for n in v["nodes"]))]
     assert not violations, format_violations(violations)
+
+
+def _tab_to(page, matches: str, limit: int = 60) -> None:
+    """Press Tab until the focused element satisfies the JS predicate ``matches`` (of el)."""
+    for _ in range(limit):
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {matches}; }})()"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached an element where {matches}")
+
+
+def test_the_playground_from_the_keyboard_alone(page, jupyter_lab, artifacts):
+    """Tab from the playground's first control to Play, Enter plays, Enter pauses; Tab to a
+    slider, the arrow keys change it; Tab to Step, Enter takes a step (no mouse)."""
+    from playwright.sync_api import expect
+
+    open_and_run_all(page, jupyter_lab, "labs_fixture.ipynb")
+    lab, image, summary = _playground(page)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    lab.locator("select").first.focus()        # where Tab from the cell above arrives
+    _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.trim() === 'Play'")
+    page.keyboard.press("Enter")
+    expect(lab.get_by_role("button", name="Pause")).to_be_visible()
+    wait_for_new_image(image, image.get_attribute("src"))
+    page.keyboard.press("Enter")                 # the same button, now Pause
+    expect(lab.get_by_role("button", name="Play")).to_be_visible()
+    page.wait_for_timeout(700)                   # a frame in flight may still land
+    _, depth = slider(lab, "hidden layers")
+    before = depth.inner_text()
+    lab.locator("select").first.focus()
+    _tab_to(page, "el.getAttribute('role') === 'slider' && el.closest('.widget-slider')"
+                  ".innerText.includes('hidden layers')")
+    page.keyboard.press("ArrowRight")
+    expect(depth).not_to_have_text(before)
+    _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.trim() === 'Step'")
+    src = image.get_attribute("src")
+    page.keyboard.press("Enter")
+    wait_for_new_image(image, src)
+    expect(summary).to_contain_text("epoch 1,")
+    lab.screenshot(path=artifacts / "playground_keyboard_only.png")
