@@ -162,7 +162,10 @@ def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.n
 
 
 LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse_loss,
-          "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy}
+          "bce": binary_cross_entropy,
+          # the functions' own names (bp.softmax_cross_entropy ...) are accepted too
+          "softmax_cross_entropy": softmax_cross_entropy, "mse_loss": mse_loss,
+          "binary_cross_entropy": binary_cross_entropy}
 
 
 def get_loss(loss) -> Callable:
