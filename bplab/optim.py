@@ -12,7 +12,7 @@ import numpy as np
 
 from .validation import check_choice, check_real
 
-__all__ = ["SGD", "Adam", "Optimizer", "get_optimizer"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "get_optimizer"]
 
 
 class Optimizer:
@@ -107,8 +107,16 @@ class Adam(Optimizer):
         return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"
 
 
-def get_optimizer(name: str, lr: float) -> Optimizer:
-    """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam"."""
-    makers = {"sgd": lambda: SGD(lr), "momentum": lambda: SGD(lr, momentum=0.9),
-              "adam": lambda: Adam(lr)}
-    return makers[check_choice(name, "optimizer", makers)]()
+OPTIMIZERS = ("adam", "momentum", "sgd")
+
+
+def get_optimizer(name: str, lr: float | None = None, *, where: str = "get_optimizer") -> Optimizer:
+    """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam".
+
+    ``lr=None`` takes the optimiser's default (SGD 0.01, Adam 1e-3).
+    """
+    check_choice(name, "optimizer", OPTIMIZERS, where=where)
+    if name == "adam":
+        return Adam() if lr is None else Adam(lr)
+    momentum = 0.9 if name == "momentum" else 0.0
+    return SGD(momentum=momentum) if lr is None else SGD(lr, momentum=momentum)

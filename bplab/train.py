@@ -30,7 +30,7 @@ from ._rng import as_rng
 from .data import batches
 from .flow import flow_verdict
 from .losses import classifies, get_loss
-from .optim import Adam, Optimizer
+from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
 from .validation import check_array, check_int
 
 __all__ = [
@@ -234,6 +234,19 @@ def _check_fit_args(model, X, y, loss, epochs, batch_size):
     return X, y
 
 
+def _get_optimizer(optimizer):
+    """fit's ``optimizer``: an Optimizer (anything with ``step``), a name, or None (Adam)."""
+    if optimizer is None:
+        return Adam(1e-3)
+    if isinstance(optimizer, str):
+        return get_optimizer(optimizer, where="fit")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"fit: optimizer must be an optimizer like bp.Adam(lr=1e-3) or "
+                        f"bp.SGD(lr=0.1), or one of the names {list(OPTIMIZERS)}, got "
+                        f"{optimizer!r} (a {type(optimizer).__name__})")
+    return optimizer
+
+
 def _divergence_message(step: int, loss: float, start: float, optimizer) -> str:
     lr = getattr(optimizer, "lr", None)
     what = "became non-finite" if not math.isfinite(loss) else f"grew to {loss:.3g}"
@@ -303,7 +316,8 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     y : ndarray of shape (N,) integer labels (or (N, C) targets for loss="mse")
     loss : "cross_entropy", "bce", "mse", or a loss function (``bp.softmax_cross_entropy``
         ...); accuracy is recorded when it classifies (``loss.classifies``)
-    optimizer : Optimizer, default Adam(lr=1e-3)
+    optimizer : Optimizer, or a name ("adam", "momentum", "sgd") for one with its default
+        lr; default Adam(lr=1e-3)
     epochs, batch_size : int
     val : (X_val, y_val), optional; evaluated after every epoch
     rng : int or Generator, default 0; shuffles the batches
@@ -318,7 +332,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     History
     """
     X, y = _check_fit_args(model, X, y, loss, epochs, batch_size)
-    loss_fn, optimizer = get_loss(loss), optimizer if optimizer is not None else Adam(1e-3)
+    loss_fn, optimizer = get_loss(loss), _get_optimizer(optimizer)
     gen, hist = as_rng(rng), history if history is not None else History()
     hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
     if not hist.layer_names:

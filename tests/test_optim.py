@@ -77,3 +77,11 @@ def test_other_bad_arguments():
         bp.SGD(0.1).step(p, {"w": np.ones(3)})
     with pytest.raises(ValueError, match="optimizer must be one of"):
         bp.optim.get_optimizer("rmsprop", 0.1)
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+def test_get_optimizer_takes_the_default_lr():
+    assert bp.optim.get_optimizer("adam").lr == bp.Adam().lr
+    sgd = bp.optim.get_optimizer("momentum")
+    assert isinstance(sgd, bp.SGD) and sgd.momentum == 0.9 and sgd.lr == bp.SGD().lr
+    assert bp.optim.get_optimizer("sgd", 0.5).lr == 0.5

@@ -238,3 +238,23 @@ def test_all_zero_gradients_speak_of_zero_weights_only_for_a_zero_init():
     dead = bp.train.flow_verdict([0.0] * 9, init="small", activation="relu")
     assert "all-zero weights" in zeros and "all-zero weights" not in dead
     assert "with init='small'" in dead and "dead" in dead and "init='he'" in dead
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+@pytest.mark.parametrize("name, kind, lr", [("adam", bp.Adam, 1e-3), ("sgd", bp.SGD, 0.01),
+                                            ("momentum", bp.SGD, 0.01)])
+def test_fit_takes_an_optimizer_by_name(name, kind, lr):
+    X, y = bp.data.make_moons(40, rng=0)
+    by_name = bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer=name, epochs=2)
+    made = bp.fit(bp.MLP([2, 4, 2]), X, y, epochs=2, optimizer=bp.optim.get_optimizer(name))
+    assert by_name.loss == made.loss
+    assert type(bp.optim.get_optimizer(name)) is kind and bp.optim.get_optimizer(name).lr == lr
+
+
+def test_fit_with_a_wrong_optimizer_says_what_to_pass():
+    X, y = bp.data.make_moons(20, rng=0)
+    with pytest.raises(ValueError, match=r"^fit: optimizer must be one of \['adam', "):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer="rmsprop")
+    with pytest.raises(TypeError, match=r"^fit: optimizer must be an optimizer like "
+                                        r"bp\.Adam\(lr=1e-3\).*got 0\.1 \(a float\)$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer=0.1)
