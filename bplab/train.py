@@ -221,17 +221,38 @@ def _check_fit_args(model, X, y, loss, epochs, batch_size):
     X = check_array(X, "X", finite=True, where="fit")
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
-    y = np.asarray(y)
+    y = check_array(y, "y", where="fit")
+    if y.ndim == 0:
+        raise ValueError(f"fit: y must be an array of N labels (or targets), one per row of "
+                         f"X, got {y.item()!r}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"fit: X has {X.shape[0]} rows but y has {y.shape[0]}")
     get_loss(loss)
     check_int(epochs, "epochs", where="fit")
     check_int(batch_size, "batch_size", where="fit")
+    scores = _probe(model, X)
     if classifies(loss):  # every label, not just the first batch's
-        with np.errstate(all="ignore"):
-            scores = model.forward(X[:1])
         get_loss(loss)(np.zeros((len(y), *scores.shape[1:])), y)
     return X, y
+
+
+def _probe(model, X: np.ndarray) -> np.ndarray:
+    """The model's scores for X's first row; a clear error when X has the wrong D."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(model.forward(X[:1]))
+    except (ValueError, TypeError) as error:
+        expected = _first_layer_inputs(model)
+        if expected is not None and expected != X.shape[1]:
+            raise ValueError(f"fit: X has D={X.shape[1]} columns but the network's first "
+                             f"layer expects {expected} inputs") from error
+        raise
+
+
+def _first_layer_inputs(model) -> int | None:
+    """How many inputs the model's first weight matrix W (D, H) takes, if it has one."""
+    weights = [w for w in _weight_grads(model.params()) if np.ndim(w) == 2]
+    return int(np.shape(weights[0])[0]) if weights else None
 
 
 def _get_optimizer(optimizer):

@@ -258,3 +258,19 @@ def test_fit_with_a_wrong_optimizer_says_what_to_pass():
     with pytest.raises(TypeError, match=r"^fit: optimizer must be an optimizer like "
                                         r"bp\.Adam\(lr=1e-3\).*got 0\.1 \(a float\)$"):
         bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer=0.1)
+
+
+@pytest.mark.parametrize("loss, y", [("cross_entropy", np.zeros(10, dtype=int)),
+                                     ("mse", np.zeros((10, 2)))])
+def test_fit_with_the_wrong_number_of_columns_names_d(loss, y):
+    X = np.zeros((10, 3))
+    with pytest.raises(ValueError, match=r"^fit: X has D=3 columns but the network's first "
+                                         r"layer expects 2 inputs$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, loss=loss)
+
+
+@pytest.mark.parametrize("y", [3, None, 2.5])
+def test_fit_with_a_scalar_y_says_it_wants_one_label_per_row(y):
+    X, _ = bp.data.make_moons(20, rng=0)
+    with pytest.raises(ValueError, match=rf"^fit: y must be an array of N labels .*got {y!r}$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y)
