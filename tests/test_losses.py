@@ -99,3 +99,16 @@ def test_an_unknown_loss_name_lists_every_accepted_name():
         bp.losses.get_loss("hinge")
     for name in bp.losses.LOSSES:
         assert repr(name) in str(info.value)
+
+
+def test_softmax_of_one_row_of_scores():
+    s = np.array([1.0, 2.0, 3.0])
+    probs = bp.softmax(s)
+    assert probs.shape == (3,)
+    np.testing.assert_allclose(probs, bp.softmax(s[None, :])[0])
+    np.testing.assert_allclose(bp.losses.log_softmax(s), np.log(probs))
+
+
+def test_softmax_names_the_shapes_it_takes():
+    with pytest.raises(ValueError, match=r"softmax: scores has shape \(2, 2, 2\), expected \(N, C\)"):
+        bp.softmax(np.zeros((2, 2, 2)))
