@@ -274,3 +274,12 @@ def test_fit_with_a_scalar_y_says_it_wants_one_label_per_row(y):
     X, _ = bp.data.make_moons(20, rng=0)
     with pytest.raises(ValueError, match=rf"^fit: y must be an array of N labels .*got {y!r}$"):
         bp.fit(bp.MLP([2, 4, 2]), X, y)
+
+
+def test_accuracy_reads_a_1d_float_array_of_whole_numbers_as_labels():
+    assert bp.accuracy(np.array([2.0, 2.0, 0.0]), [2, 2, 0]) == 1.0
+    assert bp.accuracy(np.array([1.0, 0.0, 1.0]), [1, 0, 0]) == pytest.approx(2 / 3)
+    # logits of a binary model stay logits: (N,) with fractions or negatives, and (N, 1)
+    assert bp.accuracy(np.array([2.5, -1.0, 0.3]), [1, 0, 1]) == 1.0
+    assert bp.accuracy(np.array([-3.0, 2.0]), [0, 1]) == 1.0
+    assert bp.accuracy(np.array([[2.0], [0.0]]), [1, 0]) == 1.0
