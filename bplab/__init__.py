@@ -5,13 +5,14 @@
     hist = bp.fit(net, X, y, optimizer=bp.Adam(lr=1e-2), epochs=30)
 
 What ``dir(bp)`` shows is the course's API: ``Value``, the layers, losses, networks,
-optimisers, ``fit``, gradient checks, ``data``, ``init``, ``viz`` (plots), ``labs``
-(interactive labs), ``check`` and ``progress`` (exercise checks). The modules behind
+optimisers, ``fit``, gradient checks, ``data``, ``init``, ``blocks``, ``jacobian`` and
+``cost`` (lesson 10), ``viz`` (plots), ``labs`` (interactive labs), ``check`` and
+``progress`` (exercise checks). The modules behind
 them (autograd, layers, losses, nn, optim, train, gradcheck, validation ...) stay
 importable as ``bplab.<module>`` but out of the way; docs/ARCHITECTURE.md maps them.
 """
 
-from . import data, init
+from . import blocks, cost, data, init, jacobian
 from .autograd import Value
 from .gradcheck import check_layer, check_model, numerical_gradient, rel_error
 from .layers import Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh, sigmoid
@@ -38,13 +39,16 @@ __all__ = [
     "Value",
     "accuracy",
     "binary_cross_entropy",
+    "blocks",
     "check",
     "check_layer",
     "check_model",
+    "cost",
     "data",
     "evaluate",
     "fit",
     "init",
+    "jacobian",
     "labs",
     "layer_grad_norms",
     "mse_loss",

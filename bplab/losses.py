@@ -56,17 +56,26 @@ def loss_function(name: str, classifies: bool) -> Callable:
     return mark
 
 
+def _check_scores(scores, where: str) -> np.ndarray:
+    scores = np.asarray(scores)
+    if scores.ndim not in (1, 2) or scores.shape[-1] == 0:
+        raise ValueError(f"{where}: scores has shape {scores.shape}, expected (N, C) rows "
+                         "of class scores, or (C,) for one row")
+    return scores
+
+
 def log_softmax(scores: np.ndarray) -> np.ndarray:
     """Row-wise log softmax of scores (N, C) -> (N, C), shifted by the row maximum
-    (the log-sum-exp trick), so it never overflows."""
-    scores = np.asarray(scores)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    (the log-sum-exp trick), so it never overflows. A 1-D (C,) array is one row -> (C,)."""
+    scores = _check_scores(scores, "log_softmax")
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of scores (N, C) -> probs (N, C); never overflows."""
-    return np.exp(log_softmax(scores))
+    """Row-wise softmax of scores (N, C) -> probs (N, C); never overflows.
+    A 1-D (C,) array is one row of scores -> probs (C,)."""
+    return np.exp(log_softmax(_check_scores(scores, "softmax")))
 
 
 @loss_function("cross_entropy", classifies=True)
@@ -162,7 +171,10 @@ def binary_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.n
 
 
 LOSSES = {"cross_entropy": softmax_cross_entropy, "mse": mse_loss,
-          "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy}
+          "bce": binary_cross_entropy,
+          # the functions' own names (bp.softmax_cross_entropy ...) are accepted too
+          "softmax_cross_entropy": softmax_cross_entropy, "mse_loss": mse_loss,
+          "binary_cross_entropy": binary_cross_entropy}
 
 
 def get_loss(loss) -> Callable:

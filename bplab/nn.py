@@ -5,6 +5,7 @@ Letters: N batch, D inputs, H hidden units, C classes (outputs).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import pairwise
 
 import numpy as np
@@ -106,8 +107,11 @@ class MLP(Sequential):
 
     def __init__(self, sizes, activation: str = "relu", init: str = "he", rng=0,
                  dtype=np.float64):
-        sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else sizes
-        if not isinstance(sizes, list) or len(sizes) < 2:
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Iterable):
+            raise TypeError(f"MLP: sizes must be a list of layer sizes like [2, 16, 1] "
+                            f"(inputs, hidden widths, outputs), got {sizes!r}")
+        sizes = list(sizes)
+        if len(sizes) < 2:
             raise ValueError(f"MLP: sizes must list at least [inputs, outputs], got {sizes!r}")
         sizes = [check_int(n, f"sizes[{i}]", where="MLP") for i, n in enumerate(sizes)]
         check_choice(activation, "activation", ACTIVATIONS, where="MLP")

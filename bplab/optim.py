@@ -12,14 +12,14 @@ import numpy as np
 
 from .validation import check_choice, check_real
 
-__all__ = ["SGD", "Adam", "Optimizer", "get_optimizer"]
+__all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "get_optimizer"]
 
 
 class Optimizer:
     """Base class: checks that params and grads match, then calls ``_update`` per array."""
 
     def __init__(self, lr: float):
-        self.lr = check_real(lr, "lr", low=0, low_open=True)
+        self.lr = check_real(lr, "lr", low=0, low_open=True, where=type(self).__name__)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.t = 0  # steps taken
 
@@ -50,7 +50,8 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0):
         super().__init__(lr)
-        self.momentum = check_real(momentum, "momentum", low=0, high=1, high_open=True)
+        self.momentum = check_real(momentum, "momentum", low=0, high=1, high_open=True,
+                                   where="SGD")
 
     def _update(self, name, p, g):
         if self.momentum == 0.0:
@@ -77,9 +78,11 @@ class Adam(Optimizer):
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         super().__init__(lr)
-        self.beta1 = check_real(beta1, "beta1", low=0, high=1, high_open=True)
-        self.beta2 = check_real(beta2, "beta2", low=0, high=1, high_open=True)
-        self.eps = check_real(eps, "eps", low=0, low_open=True)
+        self.beta1 = check_real(beta1, "beta1", low=0, high=1, high_open=True,
+                                where="Adam")
+        self.beta2 = check_real(beta2, "beta2", low=0, high=1, high_open=True,
+                                where="Adam")
+        self.eps = check_real(eps, "eps", low=0, low_open=True, where="Adam")
 
     def _update(self, name, p, g):
         if name not in self.state:  # tmp: scratch space, so a step allocates no arrays
@@ -107,8 +110,16 @@ class Adam(Optimizer):
         return f"Adam(lr={self.lr:g}, beta1={self.beta1:g}, beta2={self.beta2:g})"
 
 
-def get_optimizer(name: str, lr: float) -> Optimizer:
-    """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam"."""
-    makers = {"sgd": lambda: SGD(lr), "momentum": lambda: SGD(lr, momentum=0.9),
-              "adam": lambda: Adam(lr)}
-    return makers[check_choice(name, "optimizer", makers)]()
+OPTIMIZERS = ("adam", "momentum", "sgd")
+
+
+def get_optimizer(name: str, lr: float | None = None, *, where: str = "get_optimizer") -> Optimizer:
+    """A fresh optimiser by name: "sgd", "momentum" (SGD, 0.9) or "adam".
+
+    ``lr=None`` takes the optimiser's default (SGD 0.01, Adam 1e-3).
+    """
+    check_choice(name, "optimizer", OPTIMIZERS, where=where)
+    if name == "adam":
+        return Adam() if lr is None else Adam(lr)
+    momentum = 0.9 if name == "momentum" else 0.0
+    return SGD(momentum=momentum) if lr is None else SGD(lr, momentum=momentum)

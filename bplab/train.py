@@ -30,7 +30,7 @@ from ._rng import as_rng
 from .data import batches
 from .flow import flow_verdict
 from .losses import classifies, get_loss
-from .optim import Adam, Optimizer
+from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
 from .validation import check_array, check_int
 
 __all__ = [
@@ -117,19 +117,32 @@ class History:
 def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
     """Fraction of rows whose predicted class equals y.
 
-    scores : (N, C) class scores, (N,)/(N, 1) logits of a binary model, or (N,) predictions.
+    scores, by shape:
+        (N, C), C > 1 : class scores; the prediction is each row's argmax.
+        (N, 1)        : logits of a binary model; the prediction is logit > 0.
+        (N,)          : predicted labels when they are whole numbers >= 0, of an int or
+                        a float dtype (``np.array([2., 2., 0.])`` is the labels 2, 2, 0);
+                        otherwise logits of a binary model (prediction: logit > 0).
     y : (N,) integer labels.
     """
     scores, y = np.asarray(scores), np.asarray(y)
     if scores.ndim == 2 and scores.shape[1] > 1:
         pred = scores.argmax(axis=1)
-    elif scores.dtype.kind in "iu":
+    elif scores.dtype.kind in "iu" or (scores.ndim == 1 and _are_labels(scores)):
         pred = scores.reshape(-1)
     else:
         pred = (scores.reshape(-1) > 0).astype(np.int64)
     if pred.shape != y.shape:
         raise ValueError(f"accuracy: {pred.shape[0]} predictions but y has shape {y.shape}")
     return float(np.mean(pred == y))
+
+
+def _are_labels(values: np.ndarray) -> bool:
+    """Whether a 1-D float array holds whole numbers >= 0 (labels, not logits)."""
+    if values.dtype.kind != "f" or values.size == 0:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(values >= 0) and np.all(np.mod(values, 1) == 0))
 
 
 def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple[float, float]:
@@ -221,17 +234,51 @@ def _check_fit_args(model, X, y, loss, epochs, batch_size):
     X = check_array(X, "X", finite=True, where="fit")
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
-    y = np.asarray(y)
+    y = check_array(y, "y", where="fit")
+    if y.ndim == 0:
+        raise ValueError(f"fit: y must be an array of N labels (or targets), one per row of "
+                         f"X, got {y.item()!r}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"fit: X has {X.shape[0]} rows but y has {y.shape[0]}")
     get_loss(loss)
     check_int(epochs, "epochs", where="fit")
     check_int(batch_size, "batch_size", where="fit")
+    scores = _probe(model, X)
     if classifies(loss):  # every label, not just the first batch's
-        with np.errstate(all="ignore"):
-            scores = model.forward(X[:1])
         get_loss(loss)(np.zeros((len(y), *scores.shape[1:])), y)
     return X, y
+
+
+def _probe(model, X: np.ndarray) -> np.ndarray:
+    """The model's scores for X's first row; a clear error when X has the wrong D."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(model.forward(X[:1]))
+    except (ValueError, TypeError) as error:
+        expected = _first_layer_inputs(model)
+        if expected is not None and expected != X.shape[1]:
+            raise ValueError(f"fit: X has D={X.shape[1]} columns but the network's first "
+                             f"layer expects {expected} inputs") from error
+        raise
+
+
+def _first_layer_inputs(model) -> int | None:
+    """How many inputs the model's first weight matrix W (D, H) takes, if it has one."""
+    weights = [w for w in _weight_grads(model.params()) if np.ndim(w) == 2]
+    return int(np.shape(weights[0])[0]) if weights else None
+
+
+def _get_optimizer(optimizer):
+    """fit's ``optimizer``: an Optimizer (anything with ``step``), a name, or None (Adam)."""
+    if optimizer is None:
+        return Adam(1e-3)
+    if isinstance(optimizer, str):
+        return get_optimizer(optimizer, where="fit")
+    if not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"fit: optimizer must be an optimizer like bp.Adam(lr=1e-3) or "
+                        f"bp.SGD(lr=0.1), or one of the names {list(OPTIMIZERS)}, got "
+                        f"{optimizer!r} (a {type(optimizer).__name__})")
+    return optimizer
 
 
 def _divergence_message(step: int, loss: float, start: float, optimizer) -> str:
@@ -303,7 +350,8 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     y : ndarray of shape (N,) integer labels (or (N, C) targets for loss="mse")
     loss : "cross_entropy", "bce", "mse", or a loss function (``bp.softmax_cross_entropy``
         ...); accuracy is recorded when it classifies (``loss.classifies``)
-    optimizer : Optimizer, default Adam(lr=1e-3)
+    optimizer : Optimizer, or a name ("adam", "momentum", "sgd") for one with its default
+        lr; default Adam(lr=1e-3)
     epochs, batch_size : int
     val : (X_val, y_val), optional; evaluated after every epoch
     rng : int or Generator, default 0; shuffles the batches
@@ -318,7 +366,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     History
     """
     X, y = _check_fit_args(model, X, y, loss, epochs, batch_size)
-    loss_fn, optimizer = get_loss(loss), optimizer if optimizer is not None else Adam(1e-3)
+    loss_fn, optimizer = get_loss(loss), _get_optimizer(optimizer)
     gen, hist = as_rng(rng), history if history is not None else History()
     hist.steps_per_epoch = math.ceil(X.shape[0] / batch_size)
     if not hist.layer_names:

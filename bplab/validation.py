@@ -14,7 +14,12 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["check_array", "check_choice", "check_int", "check_real"]
+__all__ = ["WrongTypeError", "check_array", "check_choice", "check_int", "check_real"]
+
+
+class WrongTypeError(TypeError, ValueError):
+    """A wrong kind of thing (a str where a number belongs): a TypeError that is also a
+    ValueError, so code that caught the ValueError these checks raised before still does."""
 
 
 def _prefix(where: str) -> str:
@@ -51,8 +56,16 @@ def check_real(value, name: str, *, low: float = -math.inf, high: float = math.i
     Traceback (most recent call last):
     ...
     ValueError: lr must be > 0, got -0.1
+    >>> check_real("1e-3", "lr", low=0, low_open=True, where="Adam")
+    Traceback (most recent call last):
+    ...
+    bplab.validation.WrongTypeError: Adam: lr must be > 0, got '1e-3', which is a str, not a number
     """
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise WrongTypeError(f"{_prefix(where)}{name} must be "
+                             f"{_interval(low, high, low_open, high_open)}, got {value!r}, "
+                             f"which is a {type(value).__name__}, not a number")
+    ok = math.isfinite(value)
     ok = ok and (value > low if low_open else value >= low)
     ok = ok and (value < high if high_open else value <= high)
     if not ok:

@@ -83,3 +83,32 @@ def test_label_shape_and_type():
 def test_mse_shape_mismatch():
     with pytest.raises(ValueError, match=r"pred has shape \(2, 1\) but target has shape \(2,\)"):
         bp.mse_loss(np.zeros((2, 1)), np.zeros(2))
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+def test_a_loss_is_accepted_by_its_functions_name():
+    assert bp.losses.get_loss("softmax_cross_entropy") is bp.softmax_cross_entropy
+    assert bp.losses.get_loss("mse_loss") is bp.mse_loss
+    X, y = bp.data.make_moons(40, rng=0)
+    hist = bp.fit(bp.MLP([2, 4, 2]), X, y, loss="softmax_cross_entropy", epochs=1)
+    assert len(hist.train_acc) == 1
+
+
+def test_an_unknown_loss_name_lists_every_accepted_name():
+    with pytest.raises(ValueError, match="loss must be one of") as info:
+        bp.losses.get_loss("hinge")
+    for name in bp.losses.LOSSES:
+        assert repr(name) in str(info.value)
+
+
+def test_softmax_of_one_row_of_scores():
+    s = np.array([1.0, 2.0, 3.0])
+    probs = bp.softmax(s)
+    assert probs.shape == (3,)
+    np.testing.assert_allclose(probs, bp.softmax(s[None, :])[0])
+    np.testing.assert_allclose(bp.losses.log_softmax(s), np.log(probs))
+
+
+def test_softmax_names_the_shapes_it_takes():
+    with pytest.raises(ValueError, match=r"softmax: scores has shape \(2, 2, 2\), expected \(N, C\)"):
+        bp.softmax(np.zeros((2, 2, 2)))

@@ -80,3 +80,11 @@ def test_unknown_names():
 def test_backward_before_forward():
     with pytest.raises(RuntimeError, match="before forward"):
         bp.MLP([2, 3, 2], rng=0).backward(np.ones((1, 2)))
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+@pytest.mark.parametrize("sizes", [5, 2.0, None, "2, 16, 1"])
+def test_mlp_of_a_non_list_says_it_wants_a_list_of_sizes(sizes):
+    with pytest.raises(TypeError, match=r"^MLP: sizes must be a list of layer sizes like "
+                                        rf"\[2, 16, 1\] .*got {sizes!r}$"):
+        bp.MLP(sizes)

@@ -77,3 +77,25 @@ def test_other_bad_arguments():
         bp.SGD(0.1).step(p, {"w": np.ones(3)})
     with pytest.raises(ValueError, match="optimizer must be one of"):
         bp.optim.get_optimizer("rmsprop", 0.1)
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+@pytest.mark.parametrize("cls", [bp.SGD, bp.Adam])
+def test_a_bad_lr_names_the_class(cls):
+    with pytest.raises(ValueError, match=rf"^{cls.__name__}: lr must be > 0, got -1$"):
+        cls(lr=-1)
+
+
+def test_lr_given_as_a_string_is_a_type_error_saying_a_number_was_expected():
+    with pytest.raises(TypeError, match=r"^Adam: lr must be > 0, got '1e-3', which is a str, "
+                                        r"not a number$"):
+        bp.Adam(lr="1e-3")
+    with pytest.raises(TypeError, match=r"^SGD: momentum .* which is a str, not a number$"):
+        bp.SGD(0.1, momentum="0.9")
+
+
+def test_get_optimizer_takes_the_default_lr():
+    assert bp.optim.get_optimizer("adam").lr == bp.Adam().lr
+    sgd = bp.optim.get_optimizer("momentum")
+    assert isinstance(sgd, bp.SGD) and sgd.momentum == 0.9 and sgd.lr == bp.SGD().lr
+    assert bp.optim.get_optimizer("sgd", 0.5).lr == 0.5

@@ -148,3 +148,14 @@ def test_import_bplab_loads_no_plotting_widgets_or_grader():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_lesson_10s_modules_are_reachable_in_a_fresh_kernel():
+    import subprocess
+    import sys
+
+    code = ("import bplab as bp; print(bp.blocks.__name__, bp.jacobian.__name__, "
+            "bp.cost.__name__, all(m in dir(bp) for m in ('blocks', 'jacobian', 'cost')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "bplab.blocks bplab.jacobian bplab.cost True"

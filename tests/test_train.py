@@ -238,3 +238,48 @@ def test_all_zero_gradients_speak_of_zero_weights_only_for_a_zero_init():
     dead = bp.train.flow_verdict([0.0] * 9, init="small", activation="relu")
     assert "all-zero weights" in zeros and "all-zero weights" not in dead
     assert "with init='small'" in dead and "dead" in dead and "init='he'" in dead
+
+
+# ---- issue 17 §5: API traps ----------------------------------------------------------------
+@pytest.mark.parametrize("name, kind, lr", [("adam", bp.Adam, 1e-3), ("sgd", bp.SGD, 0.01),
+                                            ("momentum", bp.SGD, 0.01)])
+def test_fit_takes_an_optimizer_by_name(name, kind, lr):
+    X, y = bp.data.make_moons(40, rng=0)
+    by_name = bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer=name, epochs=2)
+    made = bp.fit(bp.MLP([2, 4, 2]), X, y, epochs=2, optimizer=bp.optim.get_optimizer(name))
+    assert by_name.loss == made.loss
+    assert type(bp.optim.get_optimizer(name)) is kind and bp.optim.get_optimizer(name).lr == lr
+
+
+def test_fit_with_a_wrong_optimizer_says_what_to_pass():
+    X, y = bp.data.make_moons(20, rng=0)
+    with pytest.raises(ValueError, match=r"^fit: optimizer must be one of \['adam', "):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer="rmsprop")
+    with pytest.raises(TypeError, match=r"^fit: optimizer must be an optimizer like "
+                                        r"bp\.Adam\(lr=1e-3\).*got 0\.1 \(a float\)$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, optimizer=0.1)
+
+
+@pytest.mark.parametrize("loss, y", [("cross_entropy", np.zeros(10, dtype=int)),
+                                     ("mse", np.zeros((10, 2)))])
+def test_fit_with_the_wrong_number_of_columns_names_d(loss, y):
+    X = np.zeros((10, 3))
+    with pytest.raises(ValueError, match=r"^fit: X has D=3 columns but the network's first "
+                                         r"layer expects 2 inputs$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y, loss=loss)
+
+
+@pytest.mark.parametrize("y", [3, None, 2.5])
+def test_fit_with_a_scalar_y_says_it_wants_one_label_per_row(y):
+    X, _ = bp.data.make_moons(20, rng=0)
+    with pytest.raises(ValueError, match=rf"^fit: y must be an array of N labels .*got {y!r}$"):
+        bp.fit(bp.MLP([2, 4, 2]), X, y)
+
+
+def test_accuracy_reads_a_1d_float_array_of_whole_numbers_as_labels():
+    assert bp.accuracy(np.array([2.0, 2.0, 0.0]), [2, 2, 0]) == 1.0
+    assert bp.accuracy(np.array([1.0, 0.0, 1.0]), [1, 0, 0]) == pytest.approx(2 / 3)
+    # logits of a binary model stay logits: (N,) with fractions or negatives, and (N, 1)
+    assert bp.accuracy(np.array([2.5, -1.0, 0.3]), [1, 0, 1]) == 1.0
+    assert bp.accuracy(np.array([-3.0, 2.0]), [0, 1]) == 1.0
+    assert bp.accuracy(np.array([[2.0], [0.0]]), [1, 0]) == 1.0
