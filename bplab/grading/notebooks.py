@@ -29,7 +29,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_notebook
 
-from .check import PUBLIC_DIR, public_data
+from .check import PUBLIC_DIR
+from .publish import public_data
 from .spec import exercise_of, load_parts
 
 __all__ = ["KERNELSPEC", "PIPELINE", "GenerateReport", "NotebookError", "PartCells",

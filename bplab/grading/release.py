@@ -46,7 +46,7 @@ def _ignore(directory: str, names: list[str]) -> set[str]:
 def student_package(site: Path, exercises: list[str]) -> Path:
     """Write the learner's bplab into ``site/bplab`` with public data for ``exercises``;
     returns ``site`` (a folder to put on PYTHONPATH)."""
-    from .check import public_data
+    from .publish import public_data
 
     site.mkdir(parents=True, exist_ok=True)
     shutil.copytree(PACKAGE, site / "bplab", ignore=_ignore, dirs_exist_ok=True)
