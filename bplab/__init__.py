@@ -17,9 +17,10 @@ from .autograd import Value
 from .gradcheck import check_layer, check_model, numerical_gradient, rel_error
 from .layers import Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh, sigmoid
 from .losses import binary_cross_entropy, mse_loss, softmax, softmax_cross_entropy
+from .metrics import accuracy, evaluate
 from .nn import MLP, Sequential
 from .optim import SGD, Adam
-from .train import DivergenceWarning, History, accuracy, evaluate, fit, layer_grad_norms, train_step
+from .train import DivergenceWarning, History, fit, layer_grad_norms, train_step
 
 __version__ = "0.1.0"
 

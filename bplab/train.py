@@ -30,6 +30,7 @@ from ._rng import as_rng
 from .data import batches
 from .flow import flow_verdict
 from .losses import classifies, get_loss
+from .metrics import evaluate, num_correct
 from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
 from .validation import check_array, check_int
 
@@ -38,8 +39,6 @@ __all__ = [
     "STALL_FACTOR",
     "DivergenceWarning",
     "History",
-    "accuracy",
-    "evaluate",
     "fit",
     "flow_verdict",
     "layer_grad_norms",
@@ -114,46 +113,6 @@ class History:
         return f"History({', '.join(parts)})"
 
 
-def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of rows whose predicted class equals y.
-
-    scores, by shape:
-        (N, C), C > 1 : class scores; the prediction is each row's argmax.
-        (N, 1)        : logits of a binary model; the prediction is logit > 0.
-        (N,)          : predicted labels when they are whole numbers >= 0, of an int or
-                        a float dtype (``np.array([2., 2., 0.])`` is the labels 2, 2, 0);
-                        otherwise logits of a binary model (prediction: logit > 0).
-    y : (N,) integer labels.
-    """
-    scores, y = np.asarray(scores), np.asarray(y)
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        pred = scores.argmax(axis=1)
-    elif scores.dtype.kind in "iu" or (scores.ndim == 1 and _are_labels(scores)):
-        pred = scores.reshape(-1)
-    else:
-        pred = (scores.reshape(-1) > 0).astype(np.int64)
-    if pred.shape != y.shape:
-        raise ValueError(f"accuracy: {pred.shape[0]} predictions but y has shape {y.shape}")
-    return float(np.mean(pred == y))
-
-
-def _are_labels(values: np.ndarray) -> bool:
-    """Whether a 1-D float array holds whole numbers >= 0 (labels, not logits)."""
-    if values.dtype.kind != "f" or values.size == 0:
-        return False
-    with np.errstate(invalid="ignore"):
-        return bool(np.all(values >= 0) and np.all(np.mod(values, 1) == 0))
-
-
-def evaluate(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> tuple[float, float]:
-    """(loss, accuracy) of model on X (N, D), y (N,); accuracy is nan unless the loss
-    classifies (``loss.classifies``)."""
-    scores = model.forward(X)
-    value, _ = get_loss(loss)(scores, y)
-    acc = accuracy(scores, y) if classifies(loss) else float("nan")
-    return value, acc
-
-
 def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
                optimizer: Optimizer) -> float:
     """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss."""
@@ -217,13 +176,6 @@ def _last_grad_norms(model, grads: dict | None = None) -> list[float]:
     """||dW|| of each Linear layer from the last backward pass (``grads``: model.grads())."""
     weights = _weight_grads(model.grads() if grads is None else grads)
     return [math.sqrt(float(np.dot(g.ravel(), g.ravel()))) for g in weights]
-
-
-def _num_correct(scores: np.ndarray, y: np.ndarray) -> int:
-    """Rows of a batch classified right: ``accuracy * len(y)`` without its checks."""
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        return int(np.count_nonzero(scores.argmax(axis=1) == y))
-    return round(accuracy(scores, y) * len(y))
 
 
 def _check_fit_args(model, X, y, loss, epochs, batch_size):
@@ -384,7 +336,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
                 hist.loss.append(value)
                 hist.grad_norms.append(_last_grad_norms(model, grads))
                 if classify:
-                    correct += _num_correct(scores, yb)
+                    correct += num_correct(scores, yb)
                 if callback is not None and callback(hist):
                     return hist
             _end_epoch(hist, model, loss, val, correct / len(y) if classify else None)

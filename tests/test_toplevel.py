@@ -13,7 +13,7 @@ def test_dir_shows_the_course_api_and_hides_implementation_modules():
     for shown in ("check", "progress", "viz", "labs", "data", "Value", "fit", "MLP"):
         assert shown in names
     for hidden in ("autograd", "layers", "losses", "nn", "optim", "train", "gradcheck",
-                   "validation", "widgets", "grading"):
+                   "validation", "widgets", "grading", "metrics", "flow"):
         assert hidden not in names
     assert sorted(bp.__all__) == [n for n in names if n != "__version__"]
 

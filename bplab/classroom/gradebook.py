@@ -27,8 +27,8 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..grading.autograde import name_problem
 from ..grading.report import valid_text, write_atomically
+from ..grading.submissions import name_problem
 from . import ClassroomError
 
 __all__ = ["FORMATS", "neutralise", "read_roster", "totals_by_student", "write_gradebook"]

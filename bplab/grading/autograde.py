@@ -2,7 +2,7 @@
 
 The path a submission takes (one result type per stage):
 
-1. ``read_submission``: the file, opened without following links, a regular file under
+1. ``submissions.read_submission``: the file, opened without following links, a regular file under
    the size cap, parsed as a notebook -> ``nbformat`` notebook, or an error row.
 2. ``exercise``: pinned by ``--exercise`` (a notebook whose metadata names another
    exercise is an error row), else from the metadata and the file name, which must agree.
@@ -11,10 +11,12 @@ The path a submission takes (one result type per stage):
    cells (``notebooks.graded_notebook``): never an expected value, a label or the key.
 4. ``sandbox.stream_lines``: the runner executes the notebook and calls the learner's code
    inside bubblewrap, within one wall-clock budget that includes kernel restarts; its
-   output is read as capped lines of data.
+   output is read as capped lines of data, and ``sandbox.collect`` keeps the lines that fit
+   the runner's protocol (any other makes the row an error).
 5. ``judge.judge``: each part's outcomes against the key's expectations, computed here
    -> ``PartGrade`` (points, ``Status``, feedback cleaned of control characters, bug key).
-6. ``SubmissionGrade`` rows, written to ``--out`` as each submission finishes.
+6. ``SubmissionGrade`` rows, written to ``--out`` as each submission finishes; at the end
+   ``submissions.refuse_collisions`` makes two claims on one student error rows.
 
 A submission that dies, kills, hangs, floods or bloats costs only its own grade.
 """
@@ -24,8 +26,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import os
-import re
-import stat
 import tempfile
 import threading
 import time
@@ -44,16 +44,21 @@ from .sandbox import (
     StreamEnd,
     bwrap_command,
     bwrap_path,
+    collect,
     stream_lines,
     unsandboxed,
 )
 from .spec import PUBLIC_SEED, Part, Status, hidden_seed, load_parts, make_cases
+from .submissions import (
+    name_problem,
+    read_submission,
+    refuse_collisions,
+    student_of,
+)
 from .wire import dumps
 
-__all__ = ["MAX_SUBMISSION_BYTES", "PartGrade", "SubmissionGrade", "check_sources",
-           "grade_many", "grade_submission", "name_problem", "refuse_collisions", "student_of"]
+__all__ = ["PartGrade", "SubmissionGrade", "check_sources", "grade_many", "grade_submission"]
 
-MAX_SUBMISSION_BYTES = 20 * 2**20
 UID_BASE = 200_000  # sandbox uid: UID_BASE + 64 * grader pid + slot, unique on the machine,
                     # so process limits are per sandbox, even with two grading runs at once
 
@@ -88,54 +93,6 @@ class SubmissionGrade:
     @property
     def max_total(self) -> int:
         return sum(p.max_points for p in self.parts)
-
-
-def student_of(path: str | Path) -> str:
-    """The learner's name: the file stem, or the parent folder when the file keeps the
-    exercise's own name (``alice/ex05_mlp_layers.ipynb`` -> ``alice``)."""
-    path = Path(path)
-    if re.match(r"^ex\d\d(_|$)", path.stem) and path.parent.name not in ("", "."):
-        return clean(path.parent.name, 100)
-    return clean(path.stem, 100)
-
-
-# Names an LMS gradebook reads as its own rows (Canvas's "Points Possible" and its student
-# view's "Test Student"), or as a gradebook's header: never a learner's name.
-RESERVED_NAMES = ("points possible", "test student", "student, test", "student", "")
-
-
-def name_problem(student: str) -> str:
-    """Why ``student`` can't name a row in a gradebook ("" when it can)."""
-    if " ".join(student.split()).casefold() in RESERVED_NAMES:
-        return (f"submission refused: the name {student!r} (from its folder or file name) is "
-                "one a gradebook reads as its own row; rename the folder to the student's id")
-    return ""
-
-
-def read_submission(path: Path) -> tuple[object | None, str]:
-    """(notebook, "") or (None, why it was refused): never follows a link, never blocks on
-    a FIFO or device, never reads more than MAX_SUBMISSION_BYTES."""
-    if os.path.realpath(path) != os.path.abspath(path):  # a link anywhere in the path
-        return None, ("submission refused: its path goes through a symbolic link (an "
-                      "unpacked archive can hold one); hand in the notebook file itself")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as err:
-        return None, f"submission refused: {err.strerror} (hand in the notebook file itself)"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, "submission refused: not a regular file (hand in the notebook itself)"
-        if info.st_size > MAX_SUBMISSION_BYTES:
-            return None, (f"submission refused: {info.st_size / 2**20:.0f} MB, over the "
-                          f"{MAX_SUBMISSION_BYTES // 2**20} MB cap (clear the outputs)")
-        raw = os.read(fd, MAX_SUBMISSION_BYTES + 1)
-    finally:
-        os.close(fd)
-    try:
-        return nbformat.reads(raw.decode("utf-8"), as_version=4), ""
-    except Exception as err:  # noqa: BLE001 - any unreadable file is the learner's problem
-        return None, clean(f"could not read the notebook: {type(err).__name__}: {err}", 300)
 
 
 def _exercise(nb, path: Path, pinned: str | None) -> tuple[str | None, str]:
@@ -264,52 +221,6 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
         cells, lines = collect(stream_lines(command, left, settings.limits, end, env, cwd),
                                len(plan.parts), end)
     return cells, lines, end
-
-
-def collect(stream, n_parts: int, end: StreamEnd) -> tuple[list, dict]:
-    """(cell statuses, {part index: line}) from the runner's ``stream`` of lines; the
-    "done" and "crash" lines go into ``end``, and every line that breaks the protocol
-    (a second line of a kind the runner writes once, or a line it never writes) into
-    ``end.violations``."""
-    cells, lines = [], {}
-    for line in stream:
-        kind = _line_kind(line, n_parts)
-        if kind in _seen_kinds(lines, cells, end):
-            end.violations.append(f"a second {kind!r} line")
-        elif kind == "cells":
-            cells = line["cells"]
-        elif kind.startswith("part"):
-            lines[line["part"]] = line
-        elif kind == "done":
-            end.stats = line
-        elif kind == "crash":
-            end.crash = line["crash"]
-        else:
-            end.violations.append(f"a line the runner never writes ({clean(str(line), 80)})")
-    return cells, lines
-
-
-def _line_kind(line: dict, n_parts: int) -> str:
-    """Which line of the runner's protocol ``line`` is: "cells", "part", "done", "crash",
-    or "" when it is none of them."""
-    if isinstance(line.get("cells"), list):
-        return "cells"
-    if type(line.get("part")) is int and 0 <= line["part"] < n_parts:
-        return f"part {line['part']}"
-    if line.get("done") is True:
-        return "done"
-    if isinstance(line.get("crash"), str):
-        return "crash"
-    return ""
-
-
-def _seen_kinds(lines: dict, cells: list, end: StreamEnd) -> set[str]:
-    """The protocol lines already received: each may come once."""
-    seen = {f"part {i}" for i in lines}
-    seen |= {"cells"} if cells else set()
-    seen |= {"done"} if end.stats else set()
-    seen |= {"crash"} if end.crash else set()
-    return seen
 
 
 def _unfinished(end: StreamEnd, settings: Settings) -> tuple[Status, str]:
@@ -455,25 +366,4 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
     grades = refuse_collisions([results[i] for i in range(len(paths))])
     if out:
         write_grades(grades, out)
-    return grades
-
-
-def refuse_collisions(grades: list[SubmissionGrade]) -> list[SubmissionGrade]:
-    """``grades`` with every submission that shares its (student, exercise) with another
-    made an error row naming all of them: which one is the student's is the instructor's
-    call, never a silent maximum (``mallory/alice.ipynb`` beside ``alice/ex05_...``)."""
-    claims: dict[tuple[str, str], list[SubmissionGrade]] = {}
-    for grade in grades:
-        if grade.exercise != "?":
-            claims.setdefault((grade.student, grade.exercise), []).append(grade)
-    for (student, exercise), same in claims.items():
-        if len(same) < 2:
-            continue
-        why = clean(f"not counted: {len(same)} submissions are named {student!r} for "
-                    f"{exercise} ({', '.join(g.path for g in same)}); keep one per student, "
-                    "or name each by its own folder", 600)
-        for grade in same:
-            grade.parts = [PartGrade(p.part_id, 0, p.max_points, Status.ERROR, why)
-                           for p in grade.parts]
-            grade.note = why
     return grades

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cgroups import Cgroups, GroupLimits
+from .feedback import clean
 from .wire import WireError, loads
 
-__all__ = ["BWRAP_MISSING", "Limits", "StreamEnd", "bwrap_command", "bwrap_path",
+__all__ = ["BWRAP_MISSING", "Limits", "StreamEnd", "bwrap_command", "bwrap_path", "collect",
            "stream_lines", "unsandboxed"]
 
 BWRAP_MISSING = ("bubblewrap is not installed, and the grader runs every submission in its "
@@ -267,3 +268,43 @@ def _decode(line: bytes) -> dict | None:
     except (WireError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def collect(stream, n_parts: int, end: StreamEnd) -> tuple[list, dict]:
+    """(cell statuses, {part index: line}) from the runner's ``stream`` of lines; the
+    "done" and "crash" lines go into ``end``, and every line that breaks the runner's
+    protocol (a second line of a kind it writes once, or a line it never writes) into
+    ``end.violations``."""
+    cells, lines, seen = [], {}, set()
+    for line in stream:
+        kind = _line_kind(line, n_parts)
+        if not kind:
+            end.violations.append(f"a line the runner never writes ({clean(str(line), 80)})")
+            continue
+        if kind in seen:
+            end.violations.append(f"a second {kind!r} line")
+            continue
+        seen.add(kind)
+        if kind == "cells":
+            cells = line["cells"]
+        elif kind == "done":
+            end.stats = line
+        elif kind == "crash":
+            end.crash = line["crash"]
+        else:
+            lines[line["part"]] = line
+    return cells, lines
+
+
+def _line_kind(line: dict, n_parts: int) -> str:
+    """Which line of the runner's protocol ``line`` is: "cells", "part i", "done",
+    "crash", or "" when it is none of them."""
+    if isinstance(line.get("cells"), list):
+        return "cells"
+    if type(line.get("part")) is int and 0 <= line["part"] < n_parts:
+        return f"part {line['part']}"
+    if line.get("done") is True:
+        return "done"
+    if isinstance(line.get("crash"), str):
+        return "crash"
+    return ""

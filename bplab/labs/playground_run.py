@@ -70,7 +70,7 @@ def resume(lab) -> str:
 
 def readout_html(lab) -> str:
     """The status line: network, epoch and step, and the losses of the current weights."""
-    from ..train import evaluate
+    from ..metrics import evaluate
 
     h = lab.history
     network = (f"network {lab.model.sizes}, inputs {', '.join(lab.feature_names)}, "

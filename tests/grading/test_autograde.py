@@ -15,8 +15,9 @@ import pytest
 from adversarial import BUILDERS, EXPECTED, build
 from grading_paths import SOURCE, needs_sandbox
 
-from bplab.grading.autograde import grade_many, student_of
+from bplab.grading.autograde import grade_many
 from bplab.grading.notebooks import generate_notebook
+from bplab.grading.submissions import student_of
 
 pytestmark = pytest.mark.slow
 

@@ -85,8 +85,7 @@ def test_no_forged_line_reaches_the_grades(graded):
 def test_lines_that_break_the_protocol_are_caught():
     """Each protocol line comes once from the runner: a forged second line for a part, a
     second crash note or a line of no known kind are violations, whatever came first."""
-    from bplab.grading.autograde import collect
-    from bplab.grading.sandbox import StreamEnd
+    from bplab.grading.sandbox import StreamEnd, collect
 
     honest = [{"cells": [{"index": 0, "status": "ok"}]}, {"part": 0, "answers": [1]},
               {"part": 1, "answers": [2]}, {"done": True, "starts": 1}]
