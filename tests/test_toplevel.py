@@ -139,23 +139,21 @@ def test_train_module_does_not_name_sequential():
     assert "Sequential)" not in inspect.getsource(bplab.train)  # no isinstance(model, Sequential)
 
 
-def test_import_bplab_loads_no_plotting_widgets_or_grader():
+def _printed_by_a_fresh_python(code: str) -> str:
     import subprocess
     import sys
 
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_import_bplab_loads_no_plotting_widgets_or_grader():
     code = ("import sys, bplab; print(sorted(m for m in ('matplotlib', 'ipywidgets', "
             "'bplab.grading', 'bplab.viz') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
+    assert _printed_by_a_fresh_python(code) == "[]"
 
 
 def test_lesson_10s_modules_are_reachable_in_a_fresh_kernel():
-    import subprocess
-    import sys
-
     code = ("import bplab as bp; print(bp.blocks.__name__, bp.jacobian.__name__, "
             "bp.cost.__name__, all(m in dir(bp) for m in ('blocks', 'jacobian', 'cost')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "bplab.blocks bplab.jacobian bplab.cost True"
+    assert _printed_by_a_fresh_python(code) == "bplab.blocks bplab.jacobian bplab.cost True"

@@ -69,11 +69,17 @@ def two_layer_backward(X, Y_true, W1, b1, W2, b2) -> dict[str, np.ndarray]:
 
 def numerical_gradients(X, Y_true, W1, b1, W2, b2, h: float = 1e-5) -> dict[str, np.ndarray]:
     """Central-difference gradients of the loss for every entry of W1, b1, W2, b2."""
+    return _differences(X, Y_true, W1, b1, W2, b2, h)
+
+
+def _differences(X, Y_true, W1, b1, W2, b2, h=1e-5, *, denominator=2.0, restore=True):
+    """(loss(w + h) - loss(w - h)) / (denominator * h) for every entry w, each restored
+    after its nudge; the bug models pass ``denominator=1`` (divided by h) or
+    ``restore=False`` (the entry left at w - h, so later entries see it moved)."""
     params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
 
     def loss() -> float:
-        Y, _ = two_layer_forward(X, *params.values())
-        return half_mse(Y, Y_true)[0]
+        return half_mse(two_layer_forward(X, *params.values())[0], Y_true)[0]
 
     grads = {}
     for name, p in params.items():
@@ -84,25 +90,6 @@ def numerical_gradients(X, Y_true, W1, b1, W2, b2, h: float = 1e-5) -> dict[str,
             up = loss()
             p[i] = old - h
             down = loss()
-            p[i] = old
-            g[i] = (up - down) / (2 * h)
-        grads[name] = g
-    return grads
-
-
-def _numerical_slip(X, Y_true, W1, b1, W2, b2, h=1e-5, *, denominator=2.0, restore=True):
-    """``numerical_gradients`` with a known slip: divided by h (``denominator=1``) or the
-    nudged entry left at w - h (``restore=False``, so later entries see it moved)."""
-    params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
-    grads = {}
-    for name, p in params.items():
-        g = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            old = p[i]
-            p[i] = old + h
-            up = half_mse(two_layer_forward(X, *params.values())[0], Y_true)[0]
-            p[i] = old - h
-            down = half_mse(two_layer_forward(X, *params.values())[0], Y_true)[0]
             if restore:
                 p[i] = old
             g[i] = (up - down) / (denominator * h)
@@ -191,11 +178,11 @@ BUGS = {
     "ex04.numerical_gradients": [
         Bug("looks like a one-sided/2h slip: your gradients are about twice the reference. "
             "L(w + h) and L(w - h) are 2h apart: divide their difference by 2h, not h",
-            lambda *args: _numerical_slip(*args, denominator=1.0), key="numeric h"),
+            lambda *args: _differences(*args, denominator=1.0), key="numeric h"),
         Bug("an entry you nudged was not restored: after computing L(w + h) and L(w - h), "
             "put the entry back to its old value before nudging the next one (every later "
             "gradient is then slightly off)",
-            lambda *args: _numerical_slip(*args, restore=False), key="numeric restore")],
+            lambda *args: _differences(*args, restore=False), key="numeric restore")],
 }
 
 PARTS = [
