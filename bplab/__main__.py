@@ -90,7 +90,7 @@ def _grade(args: argparse.Namespace) -> int:
     autograde, report = _instructors("autograde"), _instructors("report")
     if autograde is None:
         return _fail(LEARNERS_COPY)
-    classroom, gradebook = _classroom(), getattr(args, "format", None)
+    classroom = _classroom()
     problem = _grade_problem(args) or (classroom.gradebook_problem(args) if classroom else "")
     if problem:  # before grading a class, not after
         return _fail(problem)
@@ -102,16 +102,16 @@ def _grade(args: argparse.Namespace) -> int:
         results = autograde.grade_many(args.submissions, args.source, jobs=args.jobs,
                                        timeout=args.timeout, exercise=args.exercise,
                                        sandbox=not args.no_sandbox, budget=args.budget,
-                                       out=None if gradebook else args.out,
+                                       out=args.out,
                                        progress=_progress, announce=_announce,
                                        allow_no_cgroups=args.allow_no_cgroups)
     except (ValueError, RuntimeError, OSError) as err:
         return _fail(str(err))
     print(report.format_table(results))
-    if gradebook:
-        classroom.write_gradebook_from_args(args, results)
-    elif args.out:
+    if args.out:
         print(f"wrote {args.out}")
+    if classroom:
+        classroom.write_gradebook_from_args(args, results)
     return 0
 
 

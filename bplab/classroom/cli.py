@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import ClassroomError
 
@@ -89,23 +90,34 @@ def register(subparsers) -> None:
 
 
 def add_gradebook_arguments(grade_parser: argparse.ArgumentParser) -> None:
-    """Add ``--format`` and ``--roster`` to the ``grade`` subcommand's parser."""
+    """Add ``--gradebook``, ``--format`` and ``--roster`` to the ``grade`` subcommand's parser.
+
+    The gradebook is a file of its own: ``--out`` always holds the per-part grades."""
     from .gradebook import FORMATS
 
+    grade_parser.add_argument("--gradebook", metavar="F.csv",
+                              help="also write one row per student with totals to this .csv, "
+                                   "in the column layout --format names")
     grade_parser.add_argument("--format", choices=FORMATS,
-                              help="with --out F.csv: one row per student with totals, in "
-                                   "the column layout this LMS imports")
-    grade_parser.add_argument("--roster", help="with --format: a CSV whose 'id' column "
+                              help="with --gradebook: the LMS whose import layout to write")
+    grade_parser.add_argument("--roster", help="with --gradebook: a CSV whose 'id' column "
                                                "holds the submission folder names")
 
 
 def gradebook_problem(args: argparse.Namespace) -> str:
     """What is wrong with ``grade``'s gradebook options (checked before grading), or ""."""
-    fmt, roster, out = getattr(args, "format", None), getattr(args, "roster", None), args.out
-    if roster and not fmt:
-        return "--roster needs --format canvas, moodle or plain"
-    if fmt and not (out and out.endswith(".csv")):
-        return f"--format {fmt} writes a gradebook: give --out a .csv file, got {out!r}"
+    book, fmt = getattr(args, "gradebook", None), getattr(args, "format", None)
+    roster, out = getattr(args, "roster", None), getattr(args, "out", None)
+    if (fmt or roster) and not book:
+        given = "--format" if fmt else "--roster"
+        return (f"{given} is for the gradebook: add --gradebook F.csv (--out keeps the "
+                "per-part grades)")
+    if book and not fmt:
+        return "--gradebook needs --format canvas, moodle or plain"
+    if book and not book.endswith(".csv"):
+        return f"--gradebook writes a CSV: give it a .csv file, got {book!r}"
+    if book and out and Path(book).resolve() == Path(out).resolve():
+        return f"--gradebook and --out are the same file ({book}); give them two names"
     if roster:
         from .gradebook import read_roster
         try:
@@ -116,12 +128,15 @@ def gradebook_problem(args: argparse.Namespace) -> str:
 
 
 def write_gradebook_from_args(args: argparse.Namespace, results: list) -> None:
-    """Write ``grade``'s gradebook (``--out``, ``--format``, ``--roster``); warnings on
-    stderr, one per line."""
+    """Write ``grade``'s gradebook (``--gradebook``, ``--format``, ``--roster``) if asked
+    for; warnings on stderr, one per line."""
     from .gradebook import write_gradebook
 
-    for warning in write_gradebook(results, args.out, args.format, roster=args.roster):
+    if not getattr(args, "gradebook", None):
+        return
+    for warning in write_gradebook(results, args.gradebook, args.format, roster=args.roster):
         print(warning, file=sys.stderr)
+    print(f"wrote the {args.format} gradebook {args.gradebook}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,15 +142,34 @@ def test_the_grade_commands_gradebook_options(tmp_path, capsys):
     roster = tmp_path / "roster.csv"
     roster.write_text("name\nAlice\n")
     assert gradebook_problem(parser.parse_args(["--out", "g.csv"])) == ""
-    assert "--format" in gradebook_problem(parser.parse_args(["--roster", str(roster)]))
-    assert ".csv" in gradebook_problem(parser.parse_args(["--out", "g.json", "--format",
+    for alone in (["--roster", str(roster)], ["--format", "canvas"]):
+        assert "add --gradebook" in gradebook_problem(parser.parse_args(["--out", "g.csv"] + alone))
+    assert "--format" in gradebook_problem(parser.parse_args(["--gradebook", "b.csv"]))
+    assert ".csv" in gradebook_problem(parser.parse_args(["--gradebook", "b.json", "--format",
                                                           "canvas"]))
+    assert "same file" in gradebook_problem(parser.parse_args(
+        ["--out", "g.csv", "--gradebook", "./g.csv", "--format", "plain"]))
     assert "'id' column" in gradebook_problem(parser.parse_args(
-        ["--out", "g.csv", "--format", "canvas", "--roster", str(roster)]))
+        ["--gradebook", "b.csv", "--format", "canvas", "--roster", str(roster)]))
     roster.write_text("id\nalice\ncarol\n")
-    args = parser.parse_args(["--out", str(tmp_path / "g.csv"), "--format", "moodle",
+    args = parser.parse_args(["--out", str(tmp_path / "g.csv"), "--gradebook",
+                              str(tmp_path / "b.csv"), "--format", "moodle",
                               "--roster", str(roster)])
     assert gradebook_problem(args) == ""
     write_gradebook_from_args(args, RESULTS)
-    assert len(_read(tmp_path / "g.csv")) == 4          # header, alice, carol, bob
+    assert len(_read(tmp_path / "b.csv")) == 4          # header, alice, carol, bob
+    assert not (tmp_path / "g.csv").exists()            # --out is the grader's, untouched here
     assert len(capsys.readouterr().err.strip().splitlines()) == 2
+
+
+def test_format_alone_stops_grade_before_it_grades_and_never_reuses_out(tmp_path):
+    """`grade --out g.csv --format canvas` used to write a gradebook where --out's grades go."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "g.csv"
+    done = subprocess.run([sys.executable, "-m", "bplab", "grade", "solutions/ex01_chain_rule.ipynb",
+                           "--out", str(out), "--format", "canvas"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "--gradebook" in done.stderr, done.stderr
+    assert not out.exists()
