@@ -116,11 +116,13 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0,
-                     stratify: bool = True):
+                     stratify=True):
     """Split into train and test parts, by default keeping each class's share.
 
     X : (N, D), y : (N,) -> X_train (N - T, D), X_test (T, D), y_train, y_test,
     where T = round(test_size * N) (about that, per class, when stratified).
+    stratify : True (keep the shares of y's classes when y holds integer labels), False or
+        None (a plain random split), or labels (N,) whose shares to keep, as scikit-learn's.
     """
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
@@ -128,10 +130,8 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0
     check_real(test_size, "test_size", low=0, high=1, low_open=True, high_open=True,
                where="train_test_split")
     gen = as_rng(rng)
-    if stratify and y.dtype.kind in "iu":
-        groups = [np.flatnonzero(y == k) for k in np.unique(y)]
-    else:
-        groups = [np.arange(len(y))]
+    groups = [np.flatnonzero(labels == k) for k in np.unique(labels)] if (
+        labels := _strata(stratify, y)) is not None else [np.arange(len(y))]
     test = np.concatenate([gen.permutation(g)[:round(test_size * len(g))] for g in groups])
     is_test = np.zeros(len(y), dtype=bool)
     is_test[test] = True
@@ -139,11 +139,25 @@ def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2, rng=0
     return X[train_idx], X[test_idx], y[train_idx], y[test_idx]
 
 
+def _strata(stratify, y: np.ndarray) -> np.ndarray | None:
+    """The labels whose shares train_test_split keeps, or None for a plain split."""
+    if stratify is None or stratify is False:
+        return None
+    if stratify is True:
+        return y if y.dtype.kind in "iu" else None
+    labels = np.asarray(stratify)
+    if labels.shape != y.shape[:1]:
+        raise ValueError(f"train_test_split: stratify must be True, False or labels of shape "
+                         f"({len(y)},), got {type(stratify).__name__} of shape {labels.shape}")
+    return labels
+
+
 def standardize(X_train: np.ndarray, *others: np.ndarray, eps: float = 0.1):
     """Shift and scale every feature by the TRAINING set's mean and std.
 
-    X_train : (N, D); others : (M, D) each, e.g. X_test. Returns the arrays in the same
-    order, standardized with the training statistics only (the test set must not leak
+    X_train : (N, D); others : (M, D) each, e.g. X_test. Returns a tuple of the arrays in
+    the same order, always a tuple (``Z_train, = standardize(X_train)`` for one), standardized
+    with the training statistics only (the test set must not leak
     into training). ``eps`` is added to the std so constant pixels do not divide by 0.
     """
     X_train = np.asarray(X_train, dtype=np.float64)
@@ -157,7 +171,7 @@ def standardize(X_train: np.ndarray, *others: np.ndarray, eps: float = 0.1):
             raise ValueError(f"standardize: array {i + 1} has shape {X.shape}, "
                              f"expected (M, {X_train.shape[1]})")
         out.append((X - mean) / scale)
-    return out[0] if not others else tuple(out)
+    return tuple(out)
 
 
 def batches(X: np.ndarray, y: np.ndarray, batch_size: int = 32, rng=0,

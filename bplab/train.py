@@ -113,10 +113,12 @@ class History:
         return f"History({', '.join(parts)})"
 
 
-def train_step(model, X: np.ndarray, y: np.ndarray, loss_fn: Callable,
-               optimizer: Optimizer) -> float:
-    """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss."""
-    return _step(model, X, y, get_loss(loss_fn), optimizer, _takes_input_grad(model))[0]
+def train_step(model, X: np.ndarray, y: np.ndarray, loss, optimizer: Optimizer) -> float:
+    """One step of gradient descent on a mini-batch X (B, D), y (B,); returns the loss.
+
+    ``loss`` is a loss function or its name, as in ``fit(loss=...)``; ``optimizer`` an
+    Optimizer object (it keeps state from step to step, so not a name)."""
+    return _step(model, X, y, get_loss(loss), optimizer, _takes_input_grad(model))[0]
 
 
 def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):

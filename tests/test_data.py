@@ -58,3 +58,27 @@ def test_bad_arguments():
         next(data.batches(np.zeros((4, 1)), np.zeros(4), batch_size=True))
     with pytest.raises(ValueError, match="X has 4 rows but y has 3"):
         data.train_test_split(np.zeros((4, 1)), np.zeros(3))
+
+
+def test_stratify_takes_labels_as_scikit_learn_does():
+    """`stratify=y` used to raise "truth value ... ambiguous"; now it is scikit-learn's form."""
+    X, y = data.make_moons(200, noise=0.2, rng=0)
+    by_labels = data.train_test_split(X, y, test_size=0.25, rng=0, stratify=y)
+    by_default = data.train_test_split(X, y, test_size=0.25, rng=0)
+    for a, b in zip(by_labels, by_default):
+        np.testing.assert_array_equal(a, b)
+    groups = np.arange(200) % 4  # strata of its own: each keeps its share of the test set
+    _, _, _, y_test = data.train_test_split(X, groups, test_size=0.25, rng=0, stratify=groups)
+    assert np.bincount(y_test).tolist() == [12, 12, 12, 12]  # round(0.25 * 50) each
+    plain = data.train_test_split(X, y, test_size=0.25, rng=0, stratify=None)
+    assert len(plain[1]) == 50
+    with pytest.raises(ValueError, match=r"labels of shape \(200,\)"):
+        data.train_test_split(X, y, stratify=y[:10])
+
+
+def test_standardize_always_returns_a_tuple_one_array_per_input():
+    X = np.arange(12.0).reshape(6, 2)
+    one = data.standardize(X)
+    two = data.standardize(X, X[:3])
+    assert isinstance(one, tuple) and len(one) == 1 and isinstance(two, tuple) and len(two) == 2
+    np.testing.assert_allclose(one[0], two[0])

@@ -283,3 +283,10 @@ def test_accuracy_reads_a_1d_float_array_of_whole_numbers_as_labels():
     assert bp.accuracy(np.array([2.5, -1.0, 0.3]), [1, 0, 1]) == 1.0
     assert bp.accuracy(np.array([-3.0, 2.0]), [0, 1]) == 1.0
     assert bp.accuracy(np.array([[2.0], [0.0]]), [1, 0]) == 1.0
+
+
+def test_train_step_takes_loss_as_fit_does():
+    """`train_step(loss_fn=...)` was the one place the loss had another name."""
+    net = bp.MLP([2, 4, 2], rng=0)
+    X, y = bp.data.make_moons(16, rng=0)
+    assert np.isfinite(bp.train_step(net, X, y, loss="cross_entropy", optimizer=bp.SGD(0.1)))
