@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .grading.spec import is_exercise
+
 LEARNERS_COPY = ("this is the learners' copy of bplab: the instructors' commands (exercises, "
                  "grade, release) are in the course repository")
 
@@ -59,9 +61,7 @@ def _grade_problem(args: argparse.Namespace) -> str:
         return f"--out must end in .csv or .json, got {args.out!r}"
     if not Path(args.source).is_dir():
         return f"--source must be the folder of source notebooks, got {args.source!r}"
-    if args.exercise is not None and not (len(args.exercise) == 4 and
-                                          args.exercise.startswith("ex") and
-                                          args.exercise[2:].isdigit()):
+    if args.exercise is not None and not is_exercise(args.exercise):
         return f"--exercise must look like ex05, got {args.exercise!r}"
     return ""
 

@@ -9,6 +9,7 @@ grading      -> anything but classroom; nothing imports grading back except clas
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,22 @@ def test_the_parser_sees_relative_and_absolute_imports():
     assert _imported_layers(PACKAGE / "viz" / "graphs.py") == {"viz"}  # its own _common
     assert "viz" in _imported_layers(PACKAGE / "labs" / "lr_explorer.py")  # from ..viz
     assert "grading" in _imported_layers(PACKAGE / "__main__.py")
+
+
+def test_an_exercise_name_is_parsed_in_one_place():
+    """`exNN` was parsed 14 times in 7 modules (regexes, globs, slicing); now only
+    grading/spec.py knows its shape (EXERCISE, is_exercise, exercise_in, exercise_notebooks)."""
+    shapes = re.compile(r"ex\\\\d|ex\\d|ex\[0-9\]|startswith\(\"ex\"\)")
+    offenders = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+                 if p.name != "spec.py" and shapes.search(p.read_text())]
+    assert not offenders, f"these modules parse exercise names themselves: {offenders}"
+
+
+def test_exercise_names():
+    from bplab.grading.spec import exercise_in, exercise_notebooks, is_exercise
+
+    assert is_exercise("ex05") and is_exercise("ex12")
+    assert not any(is_exercise(s) for s in ("ex5", "ex05_mlp", "lesson", "EX05", None))
+    assert exercise_in("alice_ex05_v2.ipynb") == "ex05" and exercise_in("notes.ipynb") is None
+    found = exercise_notebooks(PACKAGE.parent / "solutions")
+    assert found and all(is_exercise(p.name[:4]) for p in found) and found == sorted(found)

@@ -33,6 +33,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from ..grading.spec import exercise_notebooks, is_exercise
 from . import ClassroomError
 
 __all__ = ["build_autograder", "run_autograder", "to_results"]
@@ -87,10 +88,10 @@ exec env -u PYTHONPATH "$ROOT/bplab-venv/bin/python" -m bplab.classroom.gradesco
 
 def _source_notebook(source: Path, exercise: str) -> Path:
     """``source/exNN_*.ipynb``, checked against the specs; ClassroomError in one line."""
-    if not re.fullmatch(r"ex\d\d", exercise):
+    if not is_exercise(exercise):
         raise ClassroomError(f"the exercise must look like ex05, got {exercise!r}")
     found = sorted(source.glob(f"{exercise}_*.ipynb"))
-    known = sorted(p.name.split("_")[0] for p in source.glob("ex[0-9][0-9]_*.ipynb"))
+    known = [p.name[:4] for p in exercise_notebooks(source)]
     spec = REPO / "bplab" / "grading" / "exercises" / f"{exercise}.py"
     if len(found) != 1 or not spec.is_file():
         where = f"no {exercise}_*.ipynb in {str(source)!r}" if not found else (
@@ -136,8 +137,9 @@ def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str,
 def _other_keys(exercise: str):
     """``skip`` for bplab's tree: every exercise's key module but ``exercise``'s."""
     def skip(relative: str) -> bool:
-        match = re.fullmatch(r"grading/exercises/(ex\d\d)\.py", relative)
-        return bool(match) and match.group(1) != exercise
+        folder, _, name = relative.rpartition("/")
+        stem = name.removesuffix(".py")
+        return folder == "grading/exercises" and is_exercise(stem) and stem != exercise
     return skip
 
 

@@ -48,7 +48,15 @@ from .sandbox import (
     stream_lines,
     unsandboxed,
 )
-from .spec import PUBLIC_SEED, Part, Status, hidden_seed, load_parts, make_cases
+from .spec import (
+    PUBLIC_SEED,
+    Part,
+    Status,
+    exercise_notebooks,
+    hidden_seed,
+    load_parts,
+    make_cases,
+)
 from .submissions import (
     name_problem,
     read_submission,
@@ -296,7 +304,7 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
 def check_sources(source: str | Path) -> list[str]:
     """Verify every source notebook against the key before grading anything; the
     exercises found."""
-    paths = sorted(Path(source).glob("ex[0-9][0-9]_*.ipynb"))
+    paths = exercise_notebooks(source)
     if not paths:
         raise ValueError(f"no exNN_*.ipynb source notebooks in {str(source)!r}")
     for p in paths:

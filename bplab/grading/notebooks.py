@@ -31,7 +31,7 @@ from nbformat.v4 import new_notebook
 
 from .check import PUBLIC_DIR
 from .publish import public_data
-from .spec import exercise_of, load_parts
+from .spec import PART_ID, exercise_in, exercise_notebooks, exercise_of, load_parts
 
 __all__ = ["KERNELSPEC", "PIPELINE", "GenerateReport", "NotebookError", "PartCells",
            "bplab_meta", "exercise_from", "generate", "generate_notebook", "graded_notebook",
@@ -263,7 +263,7 @@ class GenerateReport:
 def _expected(source: Path, dest: Path, public: Path) -> dict[Path, str]:
     """{path: text} of every generated file: the student notebooks, their manifest, and
     the public data of each exercise."""
-    sources = sorted(source.glob("ex[0-9][0-9]_*.ipynb"))
+    sources = exercise_notebooks(source)
     files = {dest / p.name: render(generate_notebook(p)) for p in sources}
     manifest = {path.name: _sha(text) for path, text in files.items()}
     files[dest / MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
@@ -320,11 +320,10 @@ def generate(source: str | Path = "solutions", dest: str | Path = "exercises",
 def exercise_from(nb, file_name: str) -> str | None:
     """"ex05" from the notebook's part metadata, else from its file name; None if neither."""
     for cell in (nb.cells if nb is not None else []):
-        match = re.match(r"^(ex\d\d)\.", str(bplab_meta(cell).get("part", "")))
-        if match:
-            return match.group(1)
-    match = re.search(r"(ex\d\d)", file_name)
-    return match.group(1) if match else None
+        part = str(bplab_meta(cell).get("part", ""))
+        if PART_ID.match(part):
+            return exercise_of(part)
+    return exercise_in(file_name)
 
 
 def solution_cell_of(cells: list, part_id: str, name: str) -> int | None:

@@ -9,7 +9,6 @@ submission that shares its (student, exercise) with another an error row naming 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from .feedback import clean
-from .spec import Status
+from .spec import Status, is_exercise
 
 __all__ = ["MAX_SUBMISSION_BYTES", "RESERVED_NAMES", "name_problem", "read_submission",
            "refuse_collisions", "student_of"]
@@ -29,7 +28,7 @@ def student_of(path: str | Path) -> str:
     """The learner's name: the file stem, or the parent folder when the file keeps the
     exercise's own name (``alice/ex05_mlp_layers.ipynb`` -> ``alice``)."""
     path = Path(path)
-    if re.match(r"^ex\d\d(_|$)", path.stem) and path.parent.name not in ("", "."):
+    if is_exercise(path.stem.split("_")[0]) and path.parent.name not in ("", "."):
         return clean(path.parent.name, 100)
     return clean(path.stem, 100)
 
