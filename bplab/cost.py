@@ -49,10 +49,10 @@ def limit_blas_threads(threads: int = 1):
     timings of small matrix products vary several-fold. Returns the limiter; its
     ``restore_original_limits()`` undoes it, and it also works as a context manager.
     """
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
     if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"limit_blas_threads: threads must be an int >= 1, got {threads!r}")
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
     return threadpool_limits(limits=int(threads))
 
 
@@ -159,11 +159,9 @@ def measure_gradient_cost(hidden_sizes: Sequence[int], n_inputs: int = 4, n_clas
     -------
     list of GradientCost, one per H, in the order given
     """
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
     gen, X, y = _random_batch(rng, batch_size, n_inputs, n_classes)
     rows = []
-    with threadpool_limits(limits=threads):
+    with limit_blas_threads(threads):
         for H in hidden_sizes:
             net = MLP([n_inputs, int(H), n_classes], activation="tanh", init="xavier", rng=gen)
             rows.append(_measure_one(net, int(H), X, y, repeats))
@@ -213,11 +211,9 @@ def measure_pass_cost(widths: Sequence[int], n_inputs: int = 64, n_classes: int 
     -------
     list of PassCost, one per W, in the order given
     """
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
     gen, X, y = _random_batch(rng, batch_size, n_inputs, n_classes)
     rows = []
-    with threadpool_limits(limits=threads):
+    with limit_blas_threads(threads):
         for W in widths:
             sizes = [n_inputs] + [int(W)] * hidden_layers + [n_classes]
             net = MLP(sizes, activation="relu", init="he", rng=gen)
@@ -264,12 +260,10 @@ def measure_jacobian_cost(shapes: Sequence[tuple[int, int]], hidden: int = 64, r
     -------
     list of JacobianCost, one per (D, C)
     """
-    from threadpoolctl import threadpool_limits
-
     from .jacobian import jacobian_forward, jacobian_reverse
 
     gen, rows, out = as_rng(rng), [], {}
-    with threadpool_limits(limits=threads):
+    with limit_blas_threads(threads):
         for D, C in shapes:
             net = MLP([int(D), hidden, hidden, int(C)], activation="tanh", init="xavier", rng=gen)
             x = gen.standard_normal(int(D))
@@ -302,8 +296,6 @@ def measure_checkpointing(depth: int = 16, width: int = 256, batch_size: int = 2
     ``peak_bytes``: that plus the largest segment's recomputed caches; ``layer_forwards``:
     layer forward calls per gradient; ``seconds``: the fastest forward + backward.
     """
-    from threadpoolctl import threadpool_limits
-
     from .blocks import Checkpoint, Stack, stored_bytes
     from .layers import Linear, Tanh
 
@@ -313,7 +305,7 @@ def measure_checkpointing(depth: int = 16, width: int = 256, batch_size: int = 2
     hidden = [layer for _ in range(depth)
               for layer in (Linear(width, width, init="xavier", rng=gen), Tanh())]
     rows = []
-    with threadpool_limits(limits=threads):
+    with limit_blas_threads(threads):
         for k in segments:
             if k == 0:
                 net = Stack(*hidden)

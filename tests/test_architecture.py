@@ -92,3 +92,12 @@ def test_exercise_names():
     assert exercise_in("alice_ex05_v2.ipynb") == "ex05" and exercise_in("notes.ipynb") is None
     found = exercise_notebooks(PACKAGE.parent / "solutions")
     assert found and all(is_exercise(p.name[:4]) for p in found) and found == sorted(found)
+
+
+def test_blas_threads_are_limited_through_one_function():
+    """`bp.cost.limit_blas_threads` validates its argument; nothing else calls threadpoolctl."""
+    callers = [str(p.relative_to(PACKAGE.parent)) for p in
+               sorted(PACKAGE.rglob("*.py")) + sorted((PACKAGE.parent / "bench").rglob("*.py"))
+               if "threadpool_limits(" in p.read_text() and p.name != "cost.py"]
+    assert not callers
+    assert (PACKAGE / "cost.py").read_text().count("threadpool_limits(") == 1
