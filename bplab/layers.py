@@ -32,6 +32,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "get_activation",
+    "is_weight",
     "named_arrays",
     "sigmoid",
 ]
@@ -46,6 +47,13 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def is_weight(name: str) -> bool:
+    """A weight matrix's parameter name: ``"W"`` in a layer, ``"<layer>.W"`` in a network
+    (``"0.W"``, ``"block.1.W"``). Biases and normalisation's gamma/beta are not weights: weight
+    decay, L2 penalties and the gradient-flow plots use this one rule."""
+    return name == "W" or name.endswith(".W")
 
 
 class Params(dict):

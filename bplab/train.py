@@ -29,6 +29,7 @@ import numpy as np
 from ._rng import as_rng
 from .data import batches
 from .flow import flow_verdict
+from .layers import is_weight
 from .losses import classifies, get_loss
 from .metrics import evaluate, num_correct
 from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
@@ -171,7 +172,7 @@ def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") 
 
 def _weight_grads(grads: dict) -> list[np.ndarray]:
     """dL/dW of each weight matrix (grads named "W" or "<layer>.W"), first layer first."""
-    return [g for name, g in grads.items() if name == "W" or name.endswith(".W")]
+    return [g for name, g in grads.items() if is_weight(name)]
 
 
 def _last_grad_norms(model, grads: dict | None = None) -> list[float]:

@@ -96,3 +96,16 @@ def test_unknown_init_and_bad_leaky_alpha():
         bp.Linear(2, 2, init="glorot")
     with pytest.raises(ValueError, match="alpha must be in"):
         bp.LeakyReLU(alpha=-0.1)
+
+
+def test_one_rule_says_which_parameters_are_weights():
+    """The playground's L2 used `name.endswith("W")`, the gradient-flow code `.W`; one rule now."""
+    from bplab.labs.playground_data import WithL2
+    from bplab.layers import is_weight
+
+    assert [n for n in ("W", "0.W", "block.1.W", "b", "0.b", "gamma", "1.beta", "0.xW")
+            if is_weight(n)] == ["W", "0.W", "block.1.W"]
+    params = {"0.W": np.ones((2, 2)), "0.xW": np.ones(2), "0.b": np.ones(2)}
+    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    WithL2(bp.SGD(lr=1.0), l2=0.5).step(params, grads)
+    assert params["0.W"][0, 0] == 0.5 and params["0.xW"][0] == 1.0 and params["0.b"][0] == 1.0

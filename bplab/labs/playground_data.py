@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..layers import is_weight
+
 FEATURES = {  # TensorFlow Playground's input features, each X (N, 2) -> (N,)
     "x1": lambda X: X[:, 0], "x2": lambda X: X[:, 1],
     "x1²": lambda X: X[:, 0] ** 2, "x2²": lambda X: X[:, 1] ** 2,
@@ -52,6 +54,6 @@ class WithL2:
     def step(self, params: dict, grads: dict) -> None:
         if self.l2:
             for name, g in grads.items():
-                if name.endswith("W"):
+                if is_weight(name):
                     g += self.l2 * params[name]
         self.inner.step(params, grads)
