@@ -103,35 +103,21 @@ class Dropout(Layer):
         return f"Dropout(p={self.p})"
 
 
-class _Chain:
-    """Layers run in order inside a block; params and grads named "<index>.<name>"."""
+class _Chain(Sequential):
+    """Layers run in order inside a block: a Sequential (its params, grads and names
+    "<index>.<name>") whose forward and backward the block wraps."""
 
     def __init__(self, *layers):
         if not layers:
             raise ValueError(f"{type(self).__name__}: needs at least one layer, got none")
-        for i, layer in enumerate(layers):
-            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
-                raise TypeError(f"{type(self).__name__}: layer {i} ({type(layer).__name__}) "
-                                "has no forward/backward")
-        self.layers, self.cache = list(layers), None
-
-    @property
-    def params(self) -> dict[str, np.ndarray]:
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
-
-    @property
-    def grads(self) -> dict[str, np.ndarray]:
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+        super().__init__(*layers)
+        self.cache = None
 
     def _forward_inner(self, X: np.ndarray) -> np.ndarray:
-        for layer in self.layers:
-            X = layer.forward(X)
-        return X
+        return Sequential.forward(self, X)
 
     def _backward_inner(self, dout: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
-            dout = layer.backward(dout)
-        return dout
+        return Sequential.backward(self, dout)
 
     def _check_ran(self):
         if self.cache is None:

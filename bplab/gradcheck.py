@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._rng import as_rng
+from .layers import named_arrays
 from .losses import get_loss
 
 __all__ = ["check_layer", "check_model", "numerical_gradient", "rel_error"]
@@ -89,7 +90,8 @@ def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float
 
     Parameters
     ----------
-    layer : object with forward, backward, params, grads
+    layer : a layer, block or network: forward, backward, and params/grads (dicts, or
+        callables returning them)
     X : float64 ndarray of shape (N, D)
 
     Returns
@@ -105,9 +107,9 @@ def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float
 
     layer.forward(X)
     dX = layer.backward(dout)
-    analytic = {"X": dX, **{k: np.array(g) for k, g in layer.grads.items()}}
+    analytic = {"X": dX, **{k: np.array(g) for k, g in named_arrays(layer.grads).items()}}
     numeric = {"X": numerical_gradient(f, X, h)}
-    for name, p in layer.params.items():
+    for name, p in named_arrays(layer.params).items():
         numeric[name] = numerical_gradient(f, p, h)
     return {name: rel_error(analytic[name], numeric[name]) for name in numeric}
 

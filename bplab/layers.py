@@ -28,9 +28,11 @@ __all__ = [
     "LeakyReLU",
     "Linear",
     "Params",
+    "ParamsView",
     "ReLU",
     "Sigmoid",
     "Tanh",
+    "composite",
     "get_activation",
     "is_weight",
     "named_arrays",
@@ -67,9 +69,32 @@ class Params(dict):
         return self
 
 
+class ParamsView(Params):
+    """A composite's params or grads: its parts' arrays named ``"<index>.<name>"``.
+
+    Call it or index it as any Params (``net.params()["0.W"]``, ``net.params["0.W"]``); the
+    arrays are the layers' own, so changing one in place changes the layer. Assigning a name
+    would change only this view, so it raises instead.
+    """
+
+    def __setitem__(self, name, value):
+        raise TypeError(f"params[{name!r}] = ...: a network's params are a view of its layers' "
+                        f"arrays; change the array in place (params[{name!r}][...] = new) or "
+                        "set it on its layer (net.layers[i].params['W'] = new)")
+
+    __delitem__ = __setitem__
+
+
+def composite(parts, attribute: str) -> ParamsView:
+    """The ``params`` or ``grads`` (``attribute``) of ``parts``, a list of layers or blocks,
+    as one view named ``"<index>.<name>"``: the one way a network or block names them."""
+    return ParamsView({f"{i}.{name}": array for i, part in enumerate(parts)
+                       for name, array in named_arrays(getattr(part, attribute)).items()})
+
+
 def named_arrays(attribute) -> dict:
-    """``layer.params`` or ``layer.grads`` as a dict: a Params, a method or a plain dict
-    (a learner's own layer class may hold a plain dict)."""
+    """``layer.params`` or ``layer.grads`` as a dict: a Params (bplab's layers, blocks and
+    networks) or, for a learner's own layer class, a plain dict or a method returning one."""
     return attribute() if callable(attribute) else attribute
 
 

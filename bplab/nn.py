@@ -12,7 +12,7 @@ import numpy as np
 
 from ._rng import as_rng
 from .init import INITIALIZERS
-from .layers import ACTIVATIONS, Layer, Linear, get_activation, named_arrays
+from .layers import ACTIVATIONS, Layer, Linear, ParamsView, composite, get_activation
 from .validation import check_choice, check_int
 
 __all__ = ["MLP", "Sequential"]
@@ -53,15 +53,16 @@ class Sequential:
             dout = layer.backward(dout)
         return dout
 
-    def params(self) -> dict[str, np.ndarray]:
-        """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in named_arrays(layer.params).items()}
+    @property
+    def params(self) -> ParamsView:
+        """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}: call it
+        (``net.params()``), as every optimiser does, or index it (``net.params["0.W"]``)."""
+        return composite(self.layers, "params")
 
-    def grads(self) -> dict[str, np.ndarray]:
+    @property
+    def grads(self) -> ParamsView:
         """The gradients from the last backward, with the same names as ``params()``."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                for k, v in named_arrays(layer.grads).items()}
+        return composite(self.layers, "grads")
 
     def linear_layers(self) -> list[tuple[str, Linear]]:
         """The Linear layers with their names ("0", "2", ...), first to last."""

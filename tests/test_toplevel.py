@@ -157,3 +157,19 @@ def test_lesson_10s_modules_are_reachable_in_a_fresh_kernel():
     code = ("import bplab as bp; print(bp.blocks.__name__, bp.jacobian.__name__, "
             "bp.cost.__name__, all(m in dir(bp) for m in ('blocks', 'jacobian', 'cost')))")
     assert _printed_by_a_fresh_python(code) == "bplab.blocks bplab.jacobian bplab.cost True"
+
+
+def test_one_params_protocol_for_layers_blocks_and_networks():
+    """Issue 17 §1: `check_layer(MLP)`, `Residual(Sequential(...))` and `net.params["0.W"]`
+    each failed, because layers, blocks and networks spoke params three ways."""
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    net = bp.MLP([2, 3, 2], rng=0)
+    assert max(bp.check_layer(net, X).values()) < 1e-7
+    block = bp.blocks.Residual(bp.Sequential(bp.Linear(2, 2, rng=0), bp.Tanh()))
+    assert sorted(block.params()) == ["0.0.W", "0.0.b"]
+    assert max(bp.check_layer(block, X).values()) < 1e-7
+    for thing in (bp.Linear(2, 3, rng=0), net, block):
+        assert thing.params() == dict(thing.params) and isinstance(thing.params(), dict)
+    assert net.params["0.W"] is net.params()["0.W"] is net.layers[0].params["W"]
+    with pytest.raises(TypeError, match="in place"):
+        net.params["0.W"] = np.zeros((2, 3))
