@@ -1,13 +1,17 @@
 """The course's lessons in order, each with the exercise it pairs with: the one list that
 the course map (``bp.viz.plot_course_map``) draws. ``tests/test_course.py`` checks it
 against the files in ``notebooks/`` and ``solutions/``, so it cannot go stale.
+
+An exercise with no lesson of its own (ex12, the backprop ninja, done between lessons 10
+and 11) is an entry whose ``stem`` is None, placed where it is done: ``lessons()`` leaves it
+out, ``exercises()`` keeps the course's order (so ex12 comes before ex11).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["LESSONS", "PARTS", "Lesson", "exercises"]
+__all__ = ["LESSONS", "PARTS", "Lesson", "exercises", "lessons"]
 
 # The parts of the course, in order; a lesson names its part by index.
 PARTS = ("start", "the mechanics of backprop", "training networks", "perspective",
@@ -16,16 +20,19 @@ PARTS = ("start", "the mechanics of backprop", "training networks", "perspective
 
 class Lesson(NamedTuple):
     """One lesson: ``notebooks/<stem>.ipynb``, a short title (``\\n`` breaks it on the map),
-    the stem of its exercise (``exercises/<exercise>.ipynb``) or None, and its part."""
+    the stem of its exercise (``exercises/<exercise>.ipynb``) or None, and its part.
+    A stem of None marks an exercise done on its own, with no lesson."""
 
-    stem: str
+    stem: str | None
     title: str
     exercise: str | None
     part: int
 
     @property
     def number(self) -> str:
-        """``"03a"`` for ``03a_single_neuron``."""
+        """``"03a"`` for ``03a_single_neuron``; ``"12"`` for the exercise-only ex12."""
+        if self.stem is None:
+            return self.exercise.split("_", 1)[0][2:]
         return self.stem.split("_", 1)[0]
 
 
@@ -43,10 +50,16 @@ LESSONS = (
     Lesson("08_handwritten_digits", "handwritten\ndigits", "ex08_digits", 2),
     Lesson("09_why_backprop", "why backprop", "ex09_concepts_quiz", 3),
     Lesson("10_backprop_as_vjp", "backprop as\nVJPs", "ex10_backprop_by_hand", 4),
+    Lesson(None, "backprop\nninja", "ex12_backprop_ninja", 4),
     Lesson("11_debugging_backprop", "debugging\nbackprop", "ex11_spot_the_bug", 4),
 )
 
 
+def lessons() -> list[Lesson]:
+    """The entries that are lessons (a notebook in ``notebooks/``), in order."""
+    return [lesson for lesson in LESSONS if lesson.stem]
+
+
 def exercises() -> list[str]:
-    """The exercises' stems, in course order."""
+    """The exercises' stems, in course order (ex12 comes right after ex10)."""
     return [lesson.exercise for lesson in LESSONS if lesson.exercise]

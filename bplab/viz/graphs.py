@@ -176,7 +176,7 @@ def plot_course_map(ax=None):
     -------
     ax : matplotlib Axes
     """
-    from ..course import LESSONS, PARTS, exercises
+    from ..course import LESSONS, PARTS, exercises, lessons
 
     ax = _new_axes(ax, (13, 4.4))
     per_row = (len(LESSONS) + 1) // 2
@@ -184,7 +184,7 @@ def plot_course_map(ax=None):
     for i, lesson in enumerate(LESSONS):
         row, col = divmod(i, per_row)
         x, y = col * step, 1.9 if row == 0 else 0.0
-        ax.add_patch(_box(x, y, _PART_COLORS[lesson.part]))
+        ax.add_patch(_box(x, y, _PART_COLORS[lesson.part], dashed=lesson.stem is None))
         ax.text(x + 0.9, y + 0.76, lesson.number, ha="center", va="center", fontsize=12,
                 fontweight="bold")
         ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8)
@@ -204,15 +204,16 @@ def plot_course_map(ax=None):
     ax.set_xlim(-0.2, right + 2.0)
     ax.set_ylim(-0.4, 3.1)
     ax.set_axis_off()
-    ax.set_title(f"The course: {len(LESSONS)} lessons in notebooks/, "
-                 f"{len(exercises())} exercises in exercises/ (under each lesson)")
+    ax.set_title(f"The course: {len(lessons())} lessons in notebooks/, "
+                 f"{len(exercises())} exercises in exercises/ (under each lesson; a dashed "
+                 "box is an exercise of its own)")
     return ax
 
 
-def _box(x: float, y: float, color: str):
+def _box(x: float, y: float, color: str, dashed: bool = False):
     from matplotlib.patches import FancyBboxPatch
     return FancyBboxPatch((x, y), 1.8, 1.0, boxstyle="round,pad=0.05", facecolor=color,
-                          edgecolor="black", linewidth=0.8)
+                          edgecolor="black", linewidth=0.8, linestyle="--" if dashed else "-")
 
 
 def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):

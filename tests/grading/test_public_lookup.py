@@ -25,7 +25,7 @@ from bplab.grading.check import public_part
 from bplab.grading.judge import Close, Expectation, expectations, judge
 from bplab.grading.spec import PUBLIC_SEED, Case, load_parts, make_cases
 
-EXERCISES = [f"ex{n:02d}" for n in range(1, 12)]
+EXERCISES = [f"ex{n:02d}" for n in range(1, 13)]
 PARTS = [part for ex in EXERCISES for part in load_parts(ex)]
 HIDDEN_SEEDS = (1, 2, 3)
 
@@ -49,6 +49,8 @@ SAME_SIZES = {
        for name in ("mul", "pow", "tanh", "exp", "backward")},
     "ex08.predict": "the held-out split is the grader's fixed test set, scored whole each "
                     "time in a drawn order; the public data holds none of its images",
+    "ex12.train_and_predict": "row indices of a split of the 1438 development digits: the "
+                              "hidden split draws other rows, in the same proportions",
 }
 
 

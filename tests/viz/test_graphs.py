@@ -77,12 +77,13 @@ def test_plot_network_diagram_rejects_one_layer():
 
 
 def test_course_map_draws_every_lesson_of_bplab_course_with_its_exercise():
-    from bplab.course import LESSONS, exercises
+    from bplab.course import LESSONS, exercises, lessons
 
     ax = bp.viz.plot_course_map()
     texts = [t.get_text() for t in ax.texts]
     assert [t for t in texts if t in {lesson.number for lesson in LESSONS}] == [
         lesson.number for lesson in LESSONS]
     assert [t for t in texts if t.startswith("ex")] == [e[:4] for e in exercises()]
-    assert f"{len(LESSONS)} lessons" in ax.get_title()
+    assert f"{len(lessons())} lessons" in ax.get_title()
+    assert f"{len(exercises())} exercises" in ax.get_title()
     plt.close(ax.figure)
