@@ -216,6 +216,26 @@ BUGS = {f"ex11.{name}": [Bug("this is still the broken version: run its gradient
                              "and compare with the numerical gradient", fn, key=key)]
         for name, (fn, key) in BROKEN.items()}
 
+
+def _half_mse_grad_doubled(pred, T):
+    loss, dpred = half_mse_grad(pred, T)
+    return loss, 2.0 * dpred
+
+
+def _regression_doubled(X, t, w, b):
+    loss, dw, db = regression_grads(X, t, w, b)
+    return loss, 2.0 * dw, 2.0 * db
+
+
+# A fix that overshoots: the gradient of the mean squared error without the 1/2, here where
+# the loss has it (the 2 of the square and the 1/2 cancel).
+BUGS["ex11.half_mse_grad"].append(Bug(
+    "the gradient is twice the right size: the loss is the half-MSE, and its 1/2 cancels "
+    "the 2 of the square", _half_mse_grad_doubled, key="factor 2"))
+BUGS["ex11.regression_grads"].append(Bug(
+    "dw and db are twice the right size: the loss is the half-MSE, and its 1/2 cancels "
+    "the 2 of the square", _regression_doubled, key="factor 2"))
+
 # Every part is "diagnose": the notebook shows the broken code with no comment on where the
 # bug is; the learner finds it from what the gradient check (or the loss) prints.
 SKILLS = {name: "diagnose" for name in REFERENCES}
