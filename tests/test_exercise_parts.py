@@ -232,10 +232,20 @@ def test_ex11_fixes_pass_the_gradient_check_the_broken_versions_fail():
     from bplab.grading.exercises import ex11
     rng = np.random.default_rng(1)
     X, W, b = rng.normal(size=(5, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
-    Y = rng.normal(size=(5, 3))
-    for fn, ok in ((ex11.linear_mse_grads, True), (ex11.BROKEN["linear_mse_grads"][0], False)):
-        num = _num_grad(lambda w: ex11.mse_grad(X @ w + b, Y)[0], W)
-        assert (rel_error(fn(X, Y, W, b)["W"], num) < 1e-8) is ok
+    T = rng.normal(size=(5, 3))
+    for fn, ok in ((ex11.linear_half_mse_grads, True),
+                   (ex11.BROKEN["linear_half_mse_grads"][0], False)):
+        num = _num_grad(lambda w: ex11.half_mse_grad(X @ w + b, T)[0], W)
+        assert (rel_error(fn(X, T, W, b)["W"], num) < 1e-8) is ok
+    # half-MSE and the regression part: the ½ is there, and the gradients match it
+    pred = rng.normal(size=(5, 3))
+    loss, dpred = ex11.half_mse_grad(pred, T)
+    assert loss == pytest.approx(np.sum((pred - T) ** 2) / 10)
+    assert rel_error(dpred, _num_grad(lambda p: ex11.half_mse_grad(p, T)[0], pred)) < 1e-8
+    t, w = rng.normal(size=5), rng.normal(size=(4, 1))
+    loss, dw, db = ex11.regression_grads(X, t, w, 0.3)
+    assert loss == pytest.approx(np.mean((X @ w[:, 0] + 0.3 - t) ** 2) / 2)
+    assert rel_error(dw, _num_grad(lambda w_: ex11.regression_grads(X, t, w_, 0.3)[0], w)) < 1e-8
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)

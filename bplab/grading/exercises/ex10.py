@@ -21,6 +21,7 @@ from ._draw import distinct, hidden, size_sets
 
 __all__ = [
     "PARTS",
+    "SKILLS",
     "dropout_backward",
     "dropout_forward",
     "l2_penalty",
@@ -285,11 +286,29 @@ BUGS = {
 }
 
 
+# What each part asks (spec.SKILLS), judged against the task text and lessons 01-10.
+# Lesson 10 teaches Jacobians and VJPs, layer norm's forward pass, inverted dropout (mask,
+# expected value kept) and the L2 penalty as a node of the graph, but prints none of these
+# backward formulas. softmax + cross-entropy is the exception: lesson 05 prints
+# dscores = (softmax - onehot) / N, so part 3 checks a formula the learner has seen.
+SKILLS = {
+    "softmax_jacobian": "derive",        # quotient rule, two cases, in terms of p
+    "softmax_backward": "derive",        # J^T v simplified to one row sum
+    "softmax_ce_backward": "transcribe",  # the result is printed in lesson 05
+    "layernorm_param_grads": "derive",   # gamma, beta shared by the rows: sum over N
+    "layernorm_backward": "derive",      # three paths through mean and variance
+    "dropout_forward": "derive",         # the scale that keeps the expectation (not printed)
+    "dropout_backward": "derive",        # local derivative of a masked, scaled copy
+    "l2_penalty": "derive",              # the gradient of a sum of squares
+    "regularized_grads": "derive",       # W used twice: the two paths add
+}
+
+
 def _part(pid, name, points, ref, cases, names, description, draw):
     """A part whose public cases are ``cases(rng)``, its hidden ones ``cases(rng, draw(rng))``."""
     return Part(f"ex10.{pid}", name, points, ref, hidden(cases, draw),
                 compare=make_compare(names=names, bugs=BUGS[f"ex10.{pid}"]),
-                description=description, public_cases=cases)
+                description=description, public_cases=cases, skill=SKILLS[pid])
 
 
 def _ln_param_cases(rng, sizes=((4, 5), (6, 3))):
