@@ -294,3 +294,23 @@ def test_ex04_notebook_shows_the_key_s_classmate_gradients():
     right = ex04.numerical_gradients(X, T, params)
     wrong = {k for k in right if rel_error(classmate[k], right[k]) > 1e-4}
     assert wrong == {"W1", "b1"}                  # only below the skip's junction
+
+
+def test_ex04_public_bug_outputs_survive_the_wire():
+    """A bug's output stored in public/ex04.json is the bug's output (nested too deep, it
+    would be cut to an empty record that matches any answer, and every wrong answer would
+    get the first bug's message)."""
+    from bplab.grading.check import public_part
+    from bplab.grading.feedback import diagnose
+    for part in load_parts("ex04"):
+        if part.kind != "function":
+            continue
+        shipped = public_part(part.id)
+        bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
+        for case, expect in zip(shipped.cases, shipped.expects):
+            assert len(expect.bugs) == len(bugs)
+            for bug, stored in zip(bugs, expect.bugs):
+                output = bug.fn(*case.args)
+                for a, b in ((output, stored["output"]), (stored["output"], output)):
+                    assert diagnose(a, b, case.args).ok, (
+                        f"{part.id}: the stored output of {bug.key!r} differs")

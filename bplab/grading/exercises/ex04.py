@@ -31,10 +31,10 @@ __all__ = [
     "block_backward",
     "classmate_problem",
     "forward",
-    "gradient_steps",
     "huber_loss",
     "numerical_gradients",
     "random_network",
+    "step_losses",
 ]
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -115,11 +115,16 @@ def _differences(X, T, params, h=1e-5, *, denominator=2.0, restore=True):
     return grads
 
 
-def gradient_steps(X, T, params, lrs) -> list[dict[str, np.ndarray]]:
-    """One gradient-descent step from ``params`` for each learning rate in ``lrs``, each from
-    the same start: a list of new parameter dicts; the caller's arrays are left unchanged."""
+def _loss(X, T, params) -> float:
+    return huber_loss(forward(X, params)[0], T)[0]
+
+
+def step_losses(X, T, params, lrs) -> list[float]:
+    """The loss after one gradient-descent step from ``params``, for each learning rate in
+    ``lrs``, each step from the same start (the caller's arrays are left unchanged)."""
     grads = backward(X, T, params)
-    return [{name: params[name] - lr * grads[name] for name in params} for lr in lrs]
+    return [_loss(X, T, {name: params[name] - lr * grads[name] for name in params})
+            for lr in lrs]
 
 
 # ---- bug models --------------------------------------------------------------------------
@@ -144,25 +149,30 @@ def _block_untransposed_W2(dA2, A1, Z2, W2):
 
 def _steps_uphill(X, T, params, lrs):
     grads = backward(X, T, params)
-    return [{name: params[name] + lr * grads[name] for name in params} for lr in lrs]
+    return [_loss(X, T, {name: params[name] + lr * grads[name] for name in params})
+            for lr in lrs]
 
 
 def _steps_in_place(X, T, params, lrs):
     """Each step updates the caller's arrays, so the next learning rate starts from there."""
     params = {name: np.array(p, dtype=float) for name, p in params.items()}
+    grads = backward(X, T, params)
     out = []
     for lr in lrs:
-        grads = backward(X, T, params)
         for name in params:
             params[name] -= lr * grads[name]
-        out.append({name: p.copy() for name, p in params.items()})
+        out.append(_loss(X, T, params))
     return out
 
 
 def _steps_weights_only(X, T, params, lrs):
     grads = backward(X, T, params)
-    return [{name: params[name] - lr * grads[name] if name.startswith("W") else params[name]
-             for name in params} for lr in lrs]
+    return [_loss(X, T, {name: params[name] - lr * grads[name] if name.startswith("W")
+                         else params[name] for name in params}) for lr in lrs]
+
+
+def _loss_before(X, T, params, lrs):
+    return [_loss(X, T, params) for _ in lrs]
 
 
 def _mse_grad(Y, T):
@@ -214,14 +224,16 @@ BUGS = {
             "put the entry back to its old value before nudging the next one (every later "
             "gradient is then slightly off)",
             lambda *args: _differences(*args, restore=False), key="numeric restore")],
-    "ex04.gradient_steps": [
+    "ex04.step_losses": [
         Bug("the step went uphill: the loss rises. Gradient descent moves AGAINST the "
             "gradient (subtract lr times it)", _steps_uphill, key="sign"),
         Bug("only the first learning rate starts from the given parameters: your step "
             "changed the caller's arrays in place (-=), so the next step started from the "
             "moved ones. Build new arrays instead", _steps_in_place, key="in place"),
         Bug("the biases did not move: every parameter takes a step, b1, b2 and b3 too",
-            _steps_weights_only, key="biases")],
+            _steps_weights_only, key="biases"),
+        Bug("these are the losses BEFORE the step: evaluate the loss at the new parameters",
+            _loss_before, key="no step")],
 }
 
 
@@ -335,9 +347,9 @@ PARTS = [
     Part("ex04.diagnosis", "diagnosis", 1, DIAGNOSIS_ANSWER, kind="value",
          compare=_compare_diagnosis, description="which bug the classmate's gradients show",
          skill="diagnose"),
-    Part("ex04.gradient_steps", "gradient_steps", 2, gradient_steps,
+    Part("ex04.step_losses", "step_losses", 2, step_losses,
          hidden(_step_cases, _sizes), public_cases=_step_cases,
-         compare=make_compare(bugs=BUGS["ex04.gradient_steps"]),
-         description="one gradient-descent step per learning rate, from the same start",
+         compare=make_compare(names=("losses",), bugs=BUGS["ex04.step_losses"]),
+         description="the loss after one gradient-descent step, per learning rate",
          skill="transcribe"),
 ]
