@@ -54,7 +54,7 @@ ALLOWED = {
                                         "stated, not measured (lesson 11's table)",
     ("04_backprop_matrix_form", 35.0): "the time estimate: 12 minutes of prose, as long to follow "
                                         "the derivations and code, a few for cells and quiz",
-    ("04_backprop_matrix_form", 2300.0): "the prose's word count (2,325 words of markdown), a fact "
+    ("04_backprop_matrix_form", 2300.0): "the prose's word count (2,345 words of markdown), a fact "
                                           "about the notebook, not an output",
     ("05_training_an_mlp", 1e-4): "a slider setting the text asks the learner to try",
     ("06_learning_rates_optimizers", 1.9): "1 + mu with the lesson's mu = 0.9",
