@@ -42,6 +42,7 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 # ---- references --------------------------------------------------------------------------
 def relu(Z):
+    """max(0, Z) entry by entry, any shape."""
     return np.maximum(Z, 0.0)
 
 
