@@ -43,10 +43,12 @@ def _wrong_answers() -> dict:
         "ex03.sigmoid": [lambda z: 1 / (1 + np.exp(np.clip(z, -500, 500)))],
         "ex03.predict": [lambda X: np.zeros(len(X), dtype=int),
                          lambda X: X[:, 0] * 0.3],
-        "ex04.loss": [lambda Y, T: (float(0.5 * np.sum((Y - T) ** 2)), Y - T)],
-        "ex04.output_layer": [lambda dY, H, W2: (dY.T @ H, dY.sum(axis=0), dY @ W2.T)],
-        "ex04.numerical_gradients": [lambda *args, h=1e-5: {
-            k: 2 * v for k, v in ex04.two_layer_backward(*args).items()}],
+        "ex04.huber_loss": [lambda Y, T: tuple(v * len(Y) for v in ex04.huber_loss(Y, T))],
+        "ex04.backward": [lambda X, T, params: {
+            k: v.T if k == "W1" else v for k, v in ex04.backward(X, T, params).items()}],
+        "ex04.numerical_gradients": [lambda X, T, params, h=1e-5: {
+            k: 2 * v for k, v in ex04.backward(X, T, params).items()}],
+        "ex04.diagnosis": ["a", "b", "d", "the skip"],
         "ex05.linear_backward": [lambda dout, X, W: (dout @ W.T, dout.T @ X, dout.sum(axis=0)),
                                  lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.sum(axis=1))],
         "ex05.predict": [lambda X: (X[:, 0] > 0).astype(int)],
@@ -363,3 +365,46 @@ def test_ex12_training_clears_its_target_with_margin_on_every_split():
         train_rows, val_rows = ex12.split_rows(np.random.default_rng(seed))
         acc = np.mean(ex12.train_and_predict(train_rows, val_rows) == y_dev[val_rows])
         assert acc >= ex12.TARGET_ACCURACY + 0.015, (seed, acc)
+
+def test_ex04_notebook_shows_the_key_s_classmate_gradients():
+    """The diagnosis part's numbers in the notebook are the key's buggy backward, on the key's
+    batch: the classmate's bug is the one the answer names, and the others are not."""
+    from pathlib import Path
+
+    import nbformat
+
+    from bplab.gradcheck import rel_error
+    from bplab.grading.exercises import ex04
+    path = Path(__file__).parents[1] / "solutions" / "ex04_two_layer_backprop.ipynb"
+    (cell,) = [c for c in nbformat.read(path, as_version=4).cells
+               if c.cell_type == "code" and "classmate = {" in c.source]
+    namespace: dict = {"np": np}
+    exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102 - the repo's notebook
+    X, T, params, classmate = ex04.classmate_problem()
+    assert np.array_equal(namespace["X_small"], X) and np.array_equal(namespace["T_small"], T)
+    for name in params:
+        assert np.array_equal(namespace["params_small"][name], params[name])
+        assert rel_error(namespace["classmate"][name], classmate[name]) < 1e-8
+    right = ex04.numerical_gradients(X, T, params)
+    wrong = {k for k in right if rel_error(classmate[k], right[k]) > 1e-4}
+    assert wrong == {"W1", "b1"}                  # only below the skip's junction
+
+
+def test_ex04_public_bug_outputs_survive_the_wire():
+    """A bug's output stored in public/ex04.json is the bug's output (nested too deep, it
+    would be cut to an empty record that matches any answer, and every wrong answer would
+    get the first bug's message)."""
+    from bplab.grading.check import public_part
+    from bplab.grading.feedback import diagnose
+    for part in load_parts("ex04"):
+        if part.kind != "function":
+            continue
+        shipped = public_part(part.id)
+        bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
+        for case, expect in zip(shipped.cases, shipped.expects):
+            assert len(expect.bugs) == len(bugs)
+            for bug, stored in zip(bugs, expect.bugs):
+                output = bug.fn(*case.args)
+                for a, b in ((output, stored["output"]), (stored["output"], output)):
+                    assert diagnose(a, b, case.args).ok, (
+                        f"{part.id}: the stored output of {bug.key!r} differs")

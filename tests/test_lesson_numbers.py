@@ -52,6 +52,10 @@ ALLOWED = {
     ("03a_single_neuron", 400.0): "the ratio of the two printed gradients, 0.9975 / 0.0025",
     ("04_backprop_matrix_form", 1e-4): "the course's gradient-check rule (above 1e-4: a bug), a threshold "
                                         "stated, not measured (lesson 11's table)",
+    ("04_backprop_matrix_form", 35.0): "the time estimate: 12 minutes of prose, as long to follow "
+                                        "the derivations and code, a few for cells and quiz",
+    ("04_backprop_matrix_form", 2300.0): "the prose's word count (2,345 words of markdown), a fact "
+                                          "about the notebook, not an output",
     ("05_training_an_mlp", 1e-4): "a slider setting the text asks the learner to try",
     ("06_learning_rates_optimizers", 1.9): "1 + mu with the lesson's mu = 0.9",
     ("06_learning_rates_optimizers", 1.2): "1 + 0.05 * |12 w1^2 - 4| at w1 = 0, worked in the text",

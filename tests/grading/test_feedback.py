@@ -24,9 +24,9 @@ def _cell(source: str, name: str):
 
 
 UNRUN = '''
-def two_layer_backward(X, Y_true, W1, b1, W2, b2):
-    Y, A1 = two_layer_forward(X, W1, b1, W2, b2)   # defined in a cell above, not run
-    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+def backward(X, T, params):
+    loss, dY = huber_loss(X @ params["W1"], T)   # defined in a cell above, not run
+    return dict(params)
 '''
 
 
@@ -34,13 +34,13 @@ def test_a_name_error_says_run_the_cells_above_and_never_downgrades(monkeypatch,
     monkeypatch.setenv("BPLAB_HOME", str(tmp_path))
     from bplab.grading.exercises import ex04
 
-    assert bp.check("ex04.backward", ex04.two_layer_backward).passed
+    assert bp.check("ex04.backward", ex04.backward).passed
     before = json.loads((tmp_path / "progress.json").read_text())
-    result = bp.check("ex04.backward", _cell(UNRUN, "two_layer_backward"))
+    result = bp.check("ex04.backward", _cell(UNRUN, "backward"))
     assert read_progress()["ex04.backward"]["status"] == "passed"   # not downgraded
     assert read_progress() == before
     assert "run the cells above first" in result.message
-    assert "`two_layer_forward` is not defined" in result.message
+    assert "`huber_loss` is not defined" in result.message
     assert "typo" not in result.message          # an earlier part's name: certainly not run
     assert not result.passed and str(result.status) == "not run"
     assert "NOT RUN" in repr(result) and "FAIL" not in repr(result)
@@ -48,22 +48,23 @@ def test_a_name_error_says_run_the_cells_above_and_never_downgrades(monkeypatch,
 
 def test_a_name_error_on_an_untried_part_is_not_recorded_as_failed(monkeypatch, tmp_path):
     monkeypatch.setenv("BPLAB_HOME", str(tmp_path))
-    typo = _cell("def half_mse(Y, Y_true):\n    return Y_hat.sum(), Y\n", "half_mse")
-    result = bp.check("ex04.loss", typo)
-    assert read_progress().get("ex04.loss", {}).get("status") != "failed"
+    typo = _cell("def huber_loss(Y, T):\n    return Y_hat.sum(), Y\n", "huber_loss")
+    result = bp.check("ex04.huber_loss", typo)
+    assert read_progress().get("ex04.huber_loss", {}).get("status") != "failed"
     assert "`Y_hat` is not defined" in result.message
     assert "run the cells above first" in result.message and "typo" in result.message
     assert str(result.status) == "not run"
 
 
 NUMERICAL = '''
-def numerical_gradients(X, Y_true, W1, b1, W2, b2, h=1e-5):
-    params = {"W1": W1.copy(), "b1": b1.copy(), "W2": W2.copy(), "b2": b2.copy()}
+def numerical_gradients(X, T, params, h=1e-5):
+    params = {name: p.copy() for name, p in params.items()}
 
     def loss():
-        A1 = np.tanh(X @ params["W1"] + params["b1"])
-        Y = A1 @ params["W2"] + params["b2"]
-        return 0.5 * np.sum((Y - Y_true) ** 2) / len(X)
+        A1 = np.maximum(X @ params["W1"] + params["b1"], 0)
+        A2 = A1 + np.maximum(A1 @ params["W2"] + params["b2"], 0)
+        R = np.abs(A2 @ params["W3"] + params["b3"] - T)
+        return np.sum(np.where(R <= 1, R ** 2 / 2, R - 0.5)) / len(X)
 
     grads = {}
     for name, p in params.items():
