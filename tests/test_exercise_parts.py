@@ -366,6 +366,7 @@ def test_ex12_training_clears_its_target_with_margin_on_every_split():
         acc = np.mean(ex12.train_and_predict(train_rows, val_rows) == y_dev[val_rows])
         assert acc >= ex12.TARGET_ACCURACY + 0.015, (seed, acc)
 
+
 def test_ex04_notebook_shows_the_key_s_classmate_gradients():
     """The diagnosis part's numbers in the notebook are the key's buggy backward, on the key's
     batch: the classmate's bug is the one the answer names, and the others are not."""
