@@ -245,7 +245,7 @@ def test_ex11_fixes_pass_the_gradient_check_the_broken_versions_fail():
     assert loss == pytest.approx(np.sum((pred - T) ** 2) / 10)
     assert rel_error(dpred, _num_grad(lambda p: ex11.half_mse_grad(p, T)[0], pred)) < 1e-8
     t, w = rng.normal(size=5), rng.normal(size=(4, 1))
-    loss, dw, db = ex11.regression_grads(X, t, w, 0.3)
+    loss, dw, _db = ex11.regression_grads(X, t, w, 0.3)
     assert loss == pytest.approx(np.mean((X @ w[:, 0] + 0.3 - t) ** 2) / 2)
     assert rel_error(dw, _num_grad(lambda w_: ex11.regression_grads(X, t, w_, 0.3)[0], w)) < 1e-8
 
@@ -391,21 +391,19 @@ def test_ex04_notebook_shows_the_key_s_classmate_gradients():
     assert wrong == {"W1", "b1"}                  # only below the skip's junction
 
 
-def test_ex04_public_bug_outputs_survive_the_wire():
-    """A bug's output stored in public/ex04.json is the bug's output (nested too deep, it
-    would be cut to an empty record that matches any answer, and every wrong answer would
-    get the first bug's message)."""
+@pytest.mark.parametrize("part", [p for p in PARTS if p.kind == "function"], ids=lambda p: p.id)
+def test_public_bug_outputs_survive_the_wire(part):
+    """A bug's output stored in public/exNN.json is the bug's output: nested too deep, it was
+    cut to an empty record that matches any answer (ex10.l2_penalty's were), and every wrong
+    answer got the first bug's message."""
     from bplab.grading.check import public_part
     from bplab.grading.feedback import diagnose
-    for part in load_parts("ex04"):
-        if part.kind != "function":
-            continue
-        shipped = public_part(part.id)
-        bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
-        for case, expect in zip(shipped.cases, shipped.expects):
-            assert len(expect.bugs) == len(bugs)
-            for bug, stored in zip(bugs, expect.bugs):
-                output = bug.fn(*case.args)
-                for a, b in ((output, stored["output"]), (stored["output"], output)):
-                    assert diagnose(a, b, case.args).ok, (
-                        f"{part.id}: the stored output of {bug.key!r} differs")
+    shipped = public_part(part.id)
+    bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
+    for case, expect in zip(shipped.cases, shipped.expects):
+        assert len(expect.bugs) == len(bugs)
+        for bug, stored in zip(bugs, expect.bugs):
+            output = bug.fn(*case.args, **case.kwargs)
+            for a, b in ((output, stored["output"]), (stored["output"], output)):
+                assert diagnose(a, b, case.args).ok, (
+                    f"{part.id}: the stored output of {bug.key!r} differs")

@@ -25,7 +25,7 @@ from typing import Any
 from .judge import PUBLIC_COMPARES, Close, Expectation, call_cases, judge
 from .progress import record
 from .spec import PUBLIC_SEED, Case, LabeledCase, Status, exercise_of, make_cases
-from .wire import loads
+from .wire import PUBLIC_OUTER, loads
 
 __all__ = ["CheckResult", "check", "public_part"]
 
@@ -37,11 +37,11 @@ PUBLIC_DIR = Path(__file__).parent / "public"
 def _exercise_data(exercise: str) -> dict:
     path = PUBLIC_DIR / f"{exercise}.json"
     if path.is_file():
-        return loads(path.read_text())
+        return loads(path.read_text(), PUBLIC_OUTER)
     try:  # an instructor's exercise with no file yet (e.g. the tests' own): build it
         from .publish import public_data  # key side: a learner's bplab has no publish.py
 
-        return loads(public_data(exercise))
+        return loads(public_data(exercise), PUBLIC_OUTER)
     except (ImportError, ValueError):
         raise ValueError(f"no public checks for {exercise!r} in this bplab "
                          f"(expected {path})") from None

@@ -53,11 +53,11 @@ def record(part_id: str, status: str) -> None:
 def _known_parts() -> list[tuple[str, str, int]]:
     """(exercise, part name, points) of every part whose public checks ship with bplab."""
     from .spec import is_exercise
-    from .wire import loads
+    from .wire import PUBLIC_OUTER, loads
 
     rows = []
     for path in sorted(p for p in PUBLIC_DIR.glob("*.json") if is_exercise(p.stem)):
-        for entry in loads(path.read_text())["parts"]:
+        for entry in loads(path.read_text(), PUBLIC_OUTER)["parts"]:
             rows.append((path.stem, entry["id"].split(".", 1)[1], entry["points"]))
     return rows
 

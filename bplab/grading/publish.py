@@ -12,7 +12,7 @@ import json
 
 from .judge import expectations, public_compare
 from .spec import PUBLIC_SEED, Case, LabeledCase, load_parts, make_cases
-from .wire import dumps, to_data
+from .wire import PUBLIC_OUTER, dumps, to_data
 
 __all__ = ["public_data"]
 
@@ -36,5 +36,5 @@ def public_data(exercise: str) -> str:
             entry["expects"] = [{"expected": e.expected, "bugs": list(e.bugs)}
                                 for e in expectations(part, cases)]
         parts.append(entry)
-    return json.dumps(json.loads(dumps({"exercise": exercise, "parts": parts})),
+    return json.dumps(json.loads(dumps({"exercise": exercise, "parts": parts}, PUBLIC_OUTER)),
                       sort_keys=True, separators=(",", ":")) + "\n"

@@ -24,6 +24,9 @@ MAX_DEPTH = 8
 MAX_STR = 10_000
 MAX_ITEMS = 10_000
 MAX_NODES = 200_000   # JSON objects in one answer: a cap on what parsing may allocate
+# The public data's own structure (file -> parts -> part -> expects -> expectation -> bugs ->
+# bug) around each value: levels that do not count against a value's MAX_DEPTH.
+PUBLIC_OUTER = 7
 
 
 class WireError(ValueError):
@@ -109,9 +112,10 @@ def _enc(x: Any) -> Any:
     return {"t": "py", "v": repr(x)[:MAX_STR]}
 
 
-def dumps(obj: Any) -> str:
-    """``to_data(obj)`` as a JSON string."""
-    return json.dumps(_enc(to_data(obj)))
+def dumps(obj: Any, outer: int = 0) -> str:
+    """``to_data(obj)`` as a JSON string; the first ``outer`` levels of nesting are the
+    container's own and not counted against MAX_DEPTH (see PUBLIC_OUTER)."""
+    return json.dumps(_enc(to_data(obj, depth=-outer)))
 
 
 def _dec_array(node: dict) -> np.ndarray:
@@ -153,13 +157,14 @@ def _dec(node: Any, depth: int = 0) -> Any:
     raise WireError(f"malformed answer data (node type {kind!r})")
 
 
-def loads(text: str) -> Any:
-    """Plain data from ``dumps`` output; WireError when it is anything else (including more
-    than MAX_NODES objects, or nesting deeper than the parser allows)."""
+def loads(text: str, outer: int = 0) -> Any:
+    """Plain data from ``dumps`` output (written with the same ``outer``); WireError when it
+    is anything else (including more than MAX_NODES objects, or nesting deeper than the
+    parser allows)."""
     if text.count("{") + text.count("[") > 2 * MAX_NODES:
         raise WireError(f"too many values in the answer data (more than {MAX_NODES})")
     try:
-        return _dec(json.loads(text))
+        return _dec(json.loads(text), depth=-outer)
     except WireError:
         raise
     except RecursionError:
