@@ -49,8 +49,8 @@ def _wrong_answers() -> dict:
         "ex04.numerical_gradients": [lambda X, T, params, h=1e-5: {
             k: 2 * v for k, v in ex04.backward(X, T, params).items()}],
         "ex04.diagnosis": ["a", "b", "d", "the skip"],
-        "ex05.linear_backward": [lambda dout, X, W: (dout @ W.T, dout.T @ X, dout.sum(axis=0)),
-                                 lambda dout, X, W: (dout @ W.T, X.T @ dout, dout.sum(axis=1))],
+        "ex05.prelu_backward": [lambda dout, X, a: (dout * (X > 0), (dout * X).sum(axis=0))],
+        "ex05.minibatch_sgd": [lambda X, y, W, b, **kw: (W, b)],
         "ex05.predict": [lambda X: (X[:, 0] > 0).astype(int)],
         "ex06.optimize": [optimize_without_momentum],
         "ex06.max_stable_lr": [1.0 / np.linalg.eigvalsh(ex06.A_BOWL).max()],
@@ -60,7 +60,8 @@ def _wrong_answers() -> dict:
         "ex07.fix": [ex07.BROKEN, {"activation": "relu", "init": "large"}, {"init": "he"}],
         "ex08.predict": [lambda X: np.full(len(X), 3)],
         "ex01.central_difference": [lambda f, x, h=1e-5: ex01.d_cubic(x)],
-        "ex03.bce_loss": [lambda p, y: float(-np.mean(np.log(p)))],
+        "ex03.logistic_loss": [lambda X, y, w, b: float(-np.mean(
+            y * np.log(ex03.sigmoid(X @ w + b)) + (1 - y) * np.log(1 - ex03.sigmoid(X @ w + b))))],
         "ex05.softmax_cross_entropy": [lambda s, y: ex05.softmax_cross_entropy(s, y)[::-1]],
         "ex02.mul": [lambda a, b, g, start=(0.0, 0.0): ex02.mul_grads(b, a, g, start)],
         "ex03.logistic_gradients": [lambda X, y, w, b: ex03.logistic_gradients(X, y, w, b)[0]],
@@ -129,16 +130,49 @@ def test_cases_cross_into_the_sandbox_as_data(part):
     assert dumps(loads(text)) == text
 
 
-def test_linear_backward_transpose_is_named():
-    part = next(p for p in PARTS if p.id == "ex05.linear_backward")
-    verdict = _verdict(part, WRONG["ex05.linear_backward"][0], PUBLIC_SEED)
-    assert "dW looks transposed" in verdict.message
+def test_prelu_slope_gradient_per_example_is_named():
+    """da of shape (N, H) instead of (H,): the feedback names the missing batch sum."""
+    part = next(p for p in PARTS if p.id == "ex05.prelu_backward")
+    verdict = _verdict(part, lambda dout, X, a: (dout * np.where(X > 0, 1.0, a),
+                                                 dout * X * (X <= 0)), PUBLIC_SEED)
+    assert not verdict.passed and "sums over the batch" in verdict.message
+
+
+def test_sgd_key_is_deterministic_and_its_bugs_differ():
+    """Same seed, same weights; each bug model ends somewhere else on every public case."""
+    from bplab.grading.exercises import ex05
+    part = next(p for p in PARTS if p.id == "ex05.minibatch_sgd")
+    for case in make_cases(part, PUBLIC_SEED):
+        W, b = ex05.minibatch_sgd(*case.args, **case.kwargs)
+        W2, b2 = ex05.minibatch_sgd(*case.args, **case.kwargs)
+        assert np.array_equal(W, W2) and np.array_equal(b, b2)
+        assert not np.array_equal(W, case.args[2])          # it trained, in a copy
+        for bug in ex05.BUGS[part.id]:
+            Wb, _ = bug.fn(*case.args, **case.kwargs)
+            assert not np.allclose(Wb, W, rtol=1e-3), bug.key
+
+
+def test_sgd_key_matches_bplab_batches():
+    """The stated protocol is bp.data.batches' order: a loop over it lands on the key."""
+    from bplab.data import batches
+    from bplab.grading.exercises import ex05
+    part = next(p for p in PARTS if p.id == "ex05.minibatch_sgd")
+    case = make_cases(part, PUBLIC_SEED)[0]
+    X, y, W, b = (np.array(a, dtype=float) if i != 1 else a for i, a in enumerate(case.args))
+    k = case.kwargs
+    rng = np.random.default_rng(k["seed"])
+    for _ in range(k["num_epochs"]):
+        for Xb, yb in batches(X, y, k["batch_size"], rng=rng):
+            _, dscores = ex05.softmax_cross_entropy(Xb @ W + b, yb)
+            W, b = W - k["lr"] * Xb.T @ dscores, b - k["lr"] * dscores.sum(axis=0)
+    W_key, b_key = ex05.minibatch_sgd(*case.args, **case.kwargs)
+    assert np.allclose(W, W_key, rtol=1e-12) and np.allclose(b, b_key, rtol=1e-12)
 
 
 def test_not_implemented_is_reported():
-    part = next(p for p in PARTS if p.id == "ex05.relu_backward")
+    part = next(p for p in PARTS if p.id == "ex05.huber_loss")
 
-    def stub(dout, X):
+    def stub(Y, T, delta):
         raise NotImplementedError()
     assert _verdict(part, stub, PUBLIC_SEED).status == "not implemented"
 
@@ -407,3 +441,22 @@ def test_public_bug_outputs_survive_the_wire(part):
             for a, b in ((output, stored["output"]), (stored["output"], output)):
                 assert diagnose(a, b, case.args).ok, (
                     f"{part.id}: the stored output of {bug.key!r} differs")
+
+
+def test_ex03_notebook_hands_out_the_spec_s_broken_loop():
+    """The broken loop the learner reads is the one the spec's "as given" bug model runs."""
+    from pathlib import Path
+
+    import nbformat
+
+    from bplab.grading.exercises import ex03
+    path = Path(__file__).parents[1] / "solutions" / "ex03_logistic_regression.ipynb"
+    namespace: dict = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and (cell.source.startswith(("def ", "import"))):
+            exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102
+    part = next(p for p in PARTS if p.id == "ex03.train_logistic")
+    for case in make_cases(part, PUBLIC_SEED):
+        shown = namespace["broken_train_logistic"](*case.args, **case.kwargs)
+        ok, message, _ = Close()(shown, ex03._train_as_given(*case.args, **case.kwargs), case)
+        assert ok, f"the notebook's broken_train_logistic differs from the spec's: {message}"

@@ -37,6 +37,7 @@ SKIP = [re.compile(p) for p in (
     r"\d+(?:-\d+)+",                     # architectures and ranges: 2-16-16-1
     r"<[^>]+>",                          # HTML tags
     r"\bissue #\d+",                      # an issue number in another project
+    r"\bAbout \d+ minutes\b",              # the time estimate a notebook opens with
 )]
 
 # (lesson file stem or "*", quoted number) -> why it needs no printed twin.

@@ -64,6 +64,7 @@ _LOCAL = ("02_computational_graphs_autograd.ipynb",
 _JACOBIAN = ("10_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
 _NORM = ("10_backprop_as_vjp.ipynb", "Normalisation: every layer back to a standard scale")
 _ADAM = ("06_learning_rates_optimizers.ipynb", "Momentum and Adam")
+_MINIBATCH = ("05_training_an_mlp.ipynb", "Mini-batch stochastic gradient descent")
 LESSONS = {
     "transposed": [_SHAPES, _LINEAR],
     "missing 1/N": [_BATCHING],
@@ -106,6 +107,21 @@ LESSONS = {
     "variance term": [_NORM],
     "constant stats": [_NORM],
     "accuracy": [("05_training_an_mlp.ipynb", "Reading the loss curves")],
+    # exercise 3: the cross-entropy from the logits, its gradient, the broken loop
+    "clipped": [("03a_single_neuron.ipynb", "Losses: how wrong is the neuron?")],
+    "sigmoid factor": [("03a_single_neuron.ipynb", "Losses: how wrong is the neuron?")],
+    "as given": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    "stale gradient": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    # exercise 5: PReLU, softmax cross-entropy, Huber, the mini-batch loop
+    "missing slope": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "missing input": [_LOCAL, _BATCHING],
+    "missing one-hot": [("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "not clipped": [("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "extra 1/C": [_BATCHING],
+    "no shuffle": [_MINIBATCH],
+    "shuffled apart": [_MINIBATCH],
+    "dropped batch": [_MINIBATCH],
+    "same order": [_MINIBATCH],
 }
 # Bugs the specs name that no lesson cell teaches yet (the report says so).
 UNTAUGHT = {"mask not scaled"}

@@ -24,6 +24,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_depth_profile",
     "plot_grad_flow",
+    "plot_gradient_variance",
     "plot_loss_comparison",
     "plot_loss_curve",
 ]
@@ -47,6 +48,37 @@ def show_message(ax, message: str, color: str = "#b00020"):
                    va="center", fontsize="small", color=color, zorder=10,
                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85,
                          "edgecolor": color})
+
+
+# ---- mini-batch gradient noise ----------------------------------------------------------------
+def plot_gradient_variance(batch_sizes: Sequence[int], variances: Sequence[float],
+                           per_example: float, ax=None, *, title: str | None = None):
+    """Measured variance of the mini-batch gradient against the batch size B, log-log,
+    with the line per_example / B that independent examples would give.
+
+    Parameters
+    ----------
+    batch_sizes : sequence of K ints
+    variances : sequence of K floats
+        For each B, the mean of |g_B - g|^2 over many batches (g the full-batch gradient).
+    per_example : float
+        The same for B = 1 drawn over the whole set: the variance of one example's gradient.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    B = np.asarray(batch_sizes, dtype=float)
+    var = np.asarray(variances, dtype=float)
+    if B.shape != var.shape or B.ndim != 1 or B.size == 0:
+        raise ValueError(f"plot_gradient_variance: batch_sizes has shape {B.shape} and "
+                         f"variances {var.shape}, expected two equal (K,) shapes, K >= 1")
+    ax = _new_axes(ax)
+    ax.plot(B, per_example / B, "--", color="0.5", label="1/B: per-example variance / B")
+    ax.plot(B, var, "o-", color="C0", label="measured")
+    _style(ax, xlabel="batch size B", ylabel="variance of the batch gradient",
+           title=title, xscale="log", yscale="log", legend=True)
+    return ax
 
 
 # ---- loss curves --------------------------------------------------------------------------

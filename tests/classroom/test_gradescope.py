@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bench.bench_classroom import make_submission
+from bench.bench_classroom import BLANK, SOLUTION, _solved_cells
 from bplab.classroom.cli import main
 from bplab.classroom.gradescope import build_autograder, to_results
 
@@ -134,27 +134,30 @@ def test_blank_submission_scores_zero_with_feedback_per_part(autograder):
     results = _run(autograder, REPO / "exercises" / "ex05_mlp_layers.ipynb")
     assert results["score"] == 0
     assert [t["name"] for t in results["tests"]] == [
-        "ex05.linear_forward", "ex05.linear_backward", "ex05.relu_backward",
-        "ex05.softmax_cross_entropy", "ex05.predict"]
-    assert sum(t["max_score"] for t in results["tests"]) == 10
+        "ex05.prelu_backward", "ex05.softmax_cross_entropy", "ex05.huber_loss",
+        "ex05.minibatch_sgd", "ex05.predict"]
+    assert sum(t["max_score"] for t in results["tests"]) == 13
     assert all("not implemented" in t["output"] for t in results["tests"])
 
 
 @pytest.mark.slow
 def test_partial_submission_scores_the_solved_parts(autograder, tmp_path):
-    notebook = make_submission("partial", tmp_path / "ex05_mlp_layers.ipynb")
+    blank = nbformat.read(BLANK, as_version=4)
+    blank.cells = _solved_cells(nbformat.read(SOLUTION, as_version=4), blank,
+                                {"ex05.prelu_backward", "ex05.huber_loss"})
+    notebook = tmp_path / "ex05_mlp_layers.ipynb"
+    nbformat.write(blank, notebook)
     results = _run(autograder, notebook)
     scores = {t["name"]: t["score"] for t in results["tests"]}
-    assert scores == {"ex05.linear_forward": 1, "ex05.linear_backward": 3,
-                      "ex05.relu_backward": 1, "ex05.softmax_cross_entropy": 0,
-                      "ex05.predict": 0}
+    assert scores == {"ex05.prelu_backward": 3, "ex05.softmax_cross_entropy": 0,
+                      "ex05.huber_loss": 2, "ex05.minibatch_sgd": 0, "ex05.predict": 0}
     assert results["score"] == 5
 
 
 @pytest.mark.slow
 def test_full_submission_scores_full_marks(autograder):
     results = _run(autograder, REPO / "solutions" / "ex05_mlp_layers.ipynb")
-    assert results["score"] == 10
+    assert results["score"] == 13
     assert all(t["status"] == "passed" and t["visibility"] == "visible"
                for t in results["tests"])
 

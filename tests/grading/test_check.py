@@ -83,12 +83,14 @@ def test_hidden_check_runs_more_cases_with_the_key():
 
 
 def test_progress_summary_first_then_the_current_exercise():
-    bp.check("ex05.relu_backward", lambda dout, X: dout * (X > 0))
+    bp.check("ex05.huber_loss", lambda Y, T, d: (
+        float(np.where(abs(Y - T) <= d, (Y - T) ** 2 / 2, d * (abs(Y - T) - d / 2)).sum() / len(Y)),
+        np.clip(Y - T, -d, d) / len(Y)))
     table = bp.progress()
-    assert "ex05.relu_backward" in table.passed() and table.current == "ex05"
+    assert "ex05.huber_loss" in table.passed() and table.current == "ex05"
     lines = repr(table).splitlines()
     assert lines[0].endswith("pass their public checks") and lines[2].startswith("ex01")
-    assert "ex05:" in lines and "relu_backward" in lines[lines.index("ex05:") + 3]
+    assert "ex05:" in lines and "huber_loss" in lines[lines.index("ex05:") + 3]
     assert "<progress" in table._repr_html_()
 
 

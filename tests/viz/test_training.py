@@ -137,3 +137,19 @@ def test_depth_profile_puts_layer_one_first():
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="one value per layer"):
         bp.viz.plot_depth_profile({"bad": [[1.0, 2.0]]})
+
+
+def test_gradient_variance_plot_draws_the_measurement_and_the_1_over_b_line():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from bplab.viz import plot_gradient_variance
+    ax = plot_gradient_variance([1, 4, 16], [2.0, 0.5, 0.1], per_example=2.0)
+    measured, reference = ax.lines[1], ax.lines[0]
+    assert list(measured.get_ydata()) == [2.0, 0.5, 0.1]
+    assert list(reference.get_ydata()) == [2.0, 0.5, 0.125]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="expected two equal"):
+        plot_gradient_variance([1, 2], [1.0], per_example=1.0)
+    plt.close("all")

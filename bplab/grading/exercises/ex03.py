@@ -1,8 +1,11 @@
 """Exercise 3, logistic regression by hand: the graded parts.
 
-Letters: N examples, D features. The model is p = sigmoid(X w + b), the loss the mean
-binary cross-entropy. The last part scores the learner's trained ``predict`` on fresh
-points from the same distribution (``LabeledCase`` carries their labels to ``compare``).
+Letters: N examples, D features. The model is p = sigmoid(z), z = X w + b (the logits), the
+loss 𝓛 the mean binary cross-entropy. Lessons 03a/03b teach the chain rule through a sigmoid
+on half-MSE; the cross-entropy's stable form and its gradient are the learner's to derive.
+``train_logistic`` is a diagnosis: the notebook hands out a loop with two bugs to find.
+The last part scores the learner's trained ``predict`` on fresh points from the same
+distribution (``LabeledCase`` carries their labels to ``compare``).
 
 ``LabeledCase`` and ``accuracy_target`` are shared with exercises 5 and 8.
 """
@@ -22,9 +25,8 @@ __all__ = [
     "TARGET_ACCURACY",
     "LabeledCase",
     "accuracy_target",
-    "bce_loss",
     "logistic_gradients",
-    "predict_proba",
+    "logistic_loss",
     "sigmoid",
     "train_logistic",
 ]
@@ -39,20 +41,21 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return _stable_sigmoid(z)
 
 
-def predict_proba(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    """X (N, D), w (D,), b -> p (N,) = sigmoid(X w + b)."""
-    return sigmoid(X @ w + b)
+def logistic_loss(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> float:
+    """Mean binary cross-entropy of p = sigmoid(X w + b) against y, from the logits z.
 
-
-def bce_loss(p: np.ndarray, y: np.ndarray) -> float:
-    """Mean binary cross-entropy -(1/N) sum [y log p + (1 - y) log(1 - p)]; p, y (N,)."""
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    X (N, D), y (N,) of 0/1, w (D,), b a number. -[y log p + (1-y) log(1-p)] equals
+    log(1 + e^z) - y z, and ``np.logaddexp(0, z)`` is log(1 + e^z) without overflow, so the
+    loss stays finite for |z| = 1000 where log(p) would be log(0).
+    """
+    z = X @ w + b
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
 
 
 def logistic_gradients(X: np.ndarray, y: np.ndarray, w: np.ndarray,
                        b: float) -> tuple[np.ndarray, float]:
-    """dL/dw (D,) = X^T (p - y) / N and dL/db = mean(p - y) for the mean cross-entropy."""
-    err = predict_proba(X, w, b) - y     # dL/dz for each example, times N
+    """d𝓛/dw (D,) = X^T (p - y) / N and d𝓛/db = mean(p - y) for the mean cross-entropy."""
+    err = sigmoid(X @ w + b) - y     # N * d𝓛/dz for each example
     return X.T @ err / len(y), float(err.mean())
 
 
@@ -66,6 +69,19 @@ def train_logistic(X: np.ndarray, y: np.ndarray, lr: float,
     return w, b
 
 
+def _train_as_given(X, y, lr, num_steps, fresh_gradient=False, downhill=False):
+    """The loop the notebook hands out, with its two bugs switched on or off: the gradient
+    computed once before the loop (stale) and the update going uphill."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    sign = -1.0 if downhill else 1.0
+    dw, db = logistic_gradients(X, y, w, b)
+    for _ in range(num_steps):
+        if fresh_gradient:
+            dw, db = logistic_gradients(X, y, w, b)
+        w, b = w + sign * lr * dw, b + sign * lr * db
+    return w, b
+
+
 _REFERENCE_MODEL = None
 
 
@@ -76,7 +92,7 @@ def _trained_predict(X: np.ndarray) -> np.ndarray:
         X_train, y_train = make_moons(300, noise=NOISE, rng=0)
         _REFERENCE_MODEL = train_logistic(X_train, y_train, lr=1.0, num_steps=500)
     w, b = _REFERENCE_MODEL
-    return (predict_proba(X, w, b) > 0.5).astype(np.int64)
+    return (X @ w + b > 0).astype(np.int64)
 
 
 # ---- cases -------------------------------------------------------------------------------
@@ -93,19 +109,21 @@ def _xwb(rng, N, D):
     return rng.normal(size=(N, D)), rng.normal(size=D), float(rng.normal())
 
 
-def _proba_cases(rng, sizes=((5, 3), (4, 2))):
-    notes = ("N={} examples, D={} features", "N={}, D={}")
-    return [Case(_xwb(rng, N, D), note=note.format(N, D))
-            for (N, D), note in zip(sizes, notes)]
+def _labels(rng, N):
+    y = rng.integers(0, 2, N)
+    y[:2] = [0, 1]  # both classes present
+    return y
 
 
-def _loss_cases(rng, sizes=(6, 9)):
+def _loss_cases(rng, sizes=((6, 3), (9, 2), (5, 2))):
+    """Two batches of moderate logits, then one whose logits reach several hundred."""
     cases = []
-    for N in sizes:
-        p = rng.uniform(0.05, 0.95, N)
-        y = rng.integers(0, 2, N)
-        y[:2] = [0, 1]  # both classes present
-        cases.append(Case((p, y), note=f"N={N}: the MEAN over the batch"))
+    for (N, D), scale in zip(sizes, (1.0, 1.0, 300.0)):
+        X, w, b = _xwb(rng, N, D)
+        big = scale > 1
+        note = (f"N={N}, D={D}: logits up to ±{np.abs(X * scale @ w).max():.0f}, "
+                "no overflow and no log(0)" if big else f"N={N}, D={D}: the MEAN over the batch")
+        cases.append(Case((X * scale, _labels(rng, N), w, b), note=note))
     return cases
 
 
@@ -113,8 +131,7 @@ def _gradient_cases(rng, sizes=((6, 3), (5, 2))):
     cases = []
     for N, D in sizes:
         X, w, b = _xwb(rng, N, D)
-        y = rng.integers(0, 2, N)
-        cases.append(Case((X, y, w, b), note=f"N={N}, D={D}"))
+        cases.append(Case((X, _labels(rng, N), w, b), note=f"N={N}, D={D}"))
     return cases
 
 
@@ -141,8 +158,8 @@ def _pairs(rng):
     return size_sets(rng, 2, 2)
 
 
-def _batch_sizes(rng):
-    return distinct(rng, 2, 3, 12)
+def _triples(rng):
+    return size_sets(rng, 3, 2)
 
 
 def _train_sizes(rng):
@@ -154,44 +171,63 @@ def _heldout_size(rng):
     return int(rng.integers(800, 1500))
 
 
+def _loss_through_clipped_p(X, y, w, b):
+    p = np.clip(sigmoid(X @ w + b), 1e-15, 1 - 1e-15)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _gradients_with_sigmoid_factor(X, y, w, b):
+    p = sigmoid(X @ w + b)
+    dz = (p - y) * p * (1 - p)
+    return X.T @ dz / len(y), float(dz.mean())
+
+
 BUGS = {
-    "ex03.predict_proba": [
-        Bug("the sigmoid is missing: these are scores, not probabilities",
-            lambda X, w, b: X @ w + b, key="activation")],
-    "ex03.bce_loss": [
+    "ex03.logistic_loss": [
         Bug("that is the SUM over the batch, not the mean",
-            lambda p, y: float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))),
-            key="missing 1/N")],
+            lambda X, y, w, b: logistic_loss(X, y, w, b) * len(y), key="missing 1/N"),
+        Bug("p was clipped away from 0 and 1 before the log: for large |z| the loss is capped "
+            "near 34.5 per example instead of growing with |z|; write the loss from z itself",
+            _loss_through_clipped_p, key="clipped")],
     "ex03.logistic_gradients": [
         Bug("the gradients have the wrong sign (they point downhill)",
-            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)), key="sign")],
+            lambda X, y, w, b: tuple(-g for g in logistic_gradients(X, y, w, b)), key="sign"),
+        Bug("the gradients are N times too large: the loss is a mean over the batch",
+            lambda X, y, w, b: tuple(g * len(y) for g in logistic_gradients(X, y, w, b)),
+            key="missing 1/N"),
+        Bug("there is an extra factor p(1 - p): that is the half-MSE chain of lesson 03a; "
+            "for the cross-entropy that factor cancels",
+            _gradients_with_sigmoid_factor, key="sigmoid factor")],
     "ex03.train_logistic": [
-        Bug("the update goes WITH the gradient (uphill)",
-            lambda X, y, lr, num_steps: train_logistic(X, y, -lr, num_steps), key="sign")],
+        Bug("this is the loop as handed out: both bugs are still there",
+            lambda X, y, lr, num_steps: _train_as_given(X, y, lr, num_steps), key="as given"),
+        Bug("the update still goes WITH the gradient (uphill)",
+            lambda X, y, lr, num_steps: _train_as_given(X, y, lr, num_steps,
+                                                        fresh_gradient=True), key="sign"),
+        Bug("the gradient is still computed once, before the loop: every step reuses the "
+            "gradient at the starting point (w and b zero)",
+            lambda X, y, lr, num_steps: _train_as_given(X, y, lr, num_steps, downhill=True),
+            key="stale gradient")],
 }
 
 PARTS = [
     Part("ex03.sigmoid", "sigmoid", 1, sigmoid, hidden(_sigmoid_cases, _sigmoid_sizes),
-         public_cases=_sigmoid_cases,
-         description="sigmoid(z) = 1 / (1 + e^-z), stable for large |z|"),
-    Part("ex03.predict_proba", "predict_proba", 1, predict_proba,
-         hidden(_proba_cases, _pairs), public_cases=_proba_cases,
-         compare=make_compare(names=("p",), bugs=BUGS["ex03.predict_proba"]),
-         description="forward pass: p = sigmoid(X w + b)"),
-    Part("ex03.bce_loss", "bce_loss", 2, bce_loss, hidden(_loss_cases, _batch_sizes),
-         public_cases=_loss_cases,
-         compare=make_compare(names=("loss",), bugs=BUGS["ex03.bce_loss"]),
-         description="mean binary cross-entropy"),
+         public_cases=_sigmoid_cases, skill="derive",
+         description="sigmoid(z), stable for large |z|"),
+    Part("ex03.logistic_loss", "logistic_loss", 2, logistic_loss,
+         hidden(_loss_cases, _triples), public_cases=_loss_cases, skill="derive",
+         compare=make_compare(names=("loss",), bugs=BUGS["ex03.logistic_loss"]),
+         description="mean binary cross-entropy from the logits, finite for large |z|"),
     Part("ex03.logistic_gradients", "logistic_gradients", 3, logistic_gradients,
-         hidden(_gradient_cases, _pairs), public_cases=_gradient_cases,
+         hidden(_gradient_cases, _pairs), public_cases=_gradient_cases, skill="derive",
          compare=make_compare(names=("dw", "db"), bugs=BUGS["ex03.logistic_gradients"]),
-         description="gradients dL/dw and dL/db of the mean cross-entropy"),
+         description="gradients d𝓛/dw and d𝓛/db of the mean cross-entropy"),
     Part("ex03.train_logistic", "train_logistic", 2, train_logistic,
-         hidden(_train_cases, _train_sizes), public_cases=_train_cases,
+         hidden(_train_cases, _train_sizes), public_cases=_train_cases, skill="diagnose",
          compare=make_compare(names=("w", "b"), rtol=1e-5, bugs=BUGS["ex03.train_logistic"]),
-         description="gradient descent from w = 0, b = 0"),
+         description="the broken training loop, fixed"),
     Part("ex03.predict", "predict", 2, _trained_predict,
          hidden(_heldout_cases, _heldout_size), public_cases=_heldout_cases,
-         compare=accuracy_target,
+         compare=accuracy_target, skill="transcribe",
          description=f"trained classifier: held-out accuracy >= {TARGET_ACCURACY}"),
 ]
