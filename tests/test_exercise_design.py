@@ -18,9 +18,12 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
     (REPO / "solutions").glob("ex*.ipynb"))
 CORE = ("ex03", "ex04", "ex05", "ex12")  # the backprop core (COURSE.md)
-TIME_ESTIMATE = re.compile(r"\bAbout \d+(?:[–-]\d+)? min(?:ute)?s?\b")
+TIME_ESTIMATE = re.compile(r"\babout\s+(?:\d+(?:\s*[–-]\s*\d+)?|an?|[a-z]+(?:[- ][a-z]+)?)\s+(?:of\s+an?\s+)?(?:minutes?|hours?)\b",
+                           re.IGNORECASE)
 HINT = re.compile(r"<summary>\s*Hint (\d+)\s*</summary>")
-CODE_IN_HINT = re.compile(r"```|`[^`]*\w\s*=\s*[^`=]+`")  # a fenced block, or `name = ...`
+# a fenced block, or inline code assigning a computed expression (`dZ = dA * (1 - A**2)`);
+# `batch_size = 8` in a question is a value, not the answer
+CODE_IN_HINT = re.compile(r"```|`[^`]*\w\s*=\s*[^`=]*(?:[(@*/+]|np\.| - )[^`]*`")
 
 
 def _parts_by_exercise() -> dict[str, list]:
