@@ -29,8 +29,10 @@ BLANK = REPO / "exercises" / "ex05_mlp_layers.ipynb"
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.MULTILINE)
 
 
-def _linear_backward(returned: str) -> str:
-    return f"def linear_backward(dout, X, W):\n    return {returned}\n"
+def _prelu_backward(returned: str) -> str:
+    return ("def prelu_backward(dout, X, a):\n"
+            "    negative = X <= 0\n"
+            f"    return {returned}\n")
 
 
 def _softmax(exp_of: str, dscores: str) -> str:
@@ -44,27 +46,29 @@ def _softmax(exp_of: str, dscores: str) -> str:
             f"    return float(loss), {dscores}\n")
 
 
+def _huber(dY: str) -> str:
+    return ("def huber_loss(Y, T, delta):\n"
+            "    N, r = Y.shape[0], Y - T\n"
+            "    h = np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta))\n"
+            f"    return float(h.sum() / N), {dY}\n")
+
+
 SHIFTED = "scores - scores.max(axis=1, keepdims=True)"
 LOSS = "ex05.softmax_cross_entropy"
+PRELU = "ex05.prelu_backward"
 # One classic mistake per variant: bug key (as the spec names it) -> (part, the wrong cell).
 BUGS = {
-    "bias": ("ex05.linear_forward", "def linear_forward(X, W, b):\n    return X @ W\n"),
-    "transposed": ("ex05.linear_backward",
-                   _linear_backward("dout @ W.T, dout.T @ X, dout.sum(axis=0)")),
-    "bias axis": ("ex05.linear_backward",
-                  _linear_backward("dout @ W.T, X.T @ dout, dout.sum(axis=1)")),
-    "extra 1/N": ("ex05.linear_backward",
-                  _linear_backward("dout @ W.T, X.T @ dout / len(X), dout.sum(axis=0)")),
-    "accumulated": ("ex05.linear_backward",
-                    _linear_backward("dout @ W.T, 2 * (X.T @ dout), dout.sum(axis=0)")),
-    "missing mask": ("ex05.relu_backward", "def relu_backward(dout, X):\n    return dout\n"),
-    "mask on dout": ("ex05.relu_backward",
-                     "def relu_backward(dout, X):\n    return dout * (dout > 0)\n"),
+    "bias axis": (PRELU, _prelu_backward(
+        "dout * np.where(negative, a, 1.0), dout * X * negative")),
+    "missing slope": (PRELU, _prelu_backward(
+        "dout * (X > 0), (dout * X * negative).sum(axis=0)")),
+    "mask on dout": (PRELU, _prelu_backward(
+        "dout * np.where(dout <= 0, a, 1.0), (dout * X * (dout <= 0)).sum(axis=0)")),
     "missing 1/N": (LOSS, _softmax(SHIFTED, "probs")),
-    "nan/inf": (LOSS, _softmax("scores", "probs / N")),
-    "sign": (LOSS, _softmax(SHIFTED, "-probs / N")),
+    "sign": ("ex05.huber_loss", _huber("-np.clip(r, -delta, delta) / N")),
+    "not clipped": ("ex05.huber_loss", _huber("r / N")),
 }
-PARTIAL_PARTS = {"ex05.linear_forward", "ex05.linear_backward", "ex05.relu_backward"}
+PARTIAL_PARTS = {"ex05.prelu_backward", "ex05.huber_loss"}
 KINDS = ["blank", "partial", "full", *BUGS]
 
 

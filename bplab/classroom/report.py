@@ -94,6 +94,17 @@ LESSONS = {
     "numeric restore": [("04_backprop_matrix_form.ipynb", "Check every gradient numerically"),
                         ("11_debugging_backprop.ipynb", "A gradient check you can trust")],
     "sign": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    "mask not scaled": [("10_backprop_as_vjp.ipynb",
+                         "Dropout: a random mask, kept for the backward pass")],
+    "no step": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    "biases": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule"),
+               ("04_backprop_matrix_form.ipynb", "A 2-2-1 network, by hand")],
+    "skip path": [_PATHS],
+    "factor 2": [_CHAIN],
+    "mean over C": [_BATCHING],
+    "mask on wrong quantity": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "huber cap": [_ACTIVATIONS],            # a piecewise derivative, as ReLU's
+    "huber quadratic zone": [_ACTIVATIONS],
     "lr": [_ADAM],
     "bias correction": [_ADAM],
     "nan/inf": [("05_training_an_mlp.ipynb", "Activations and the loss")],
@@ -124,7 +135,8 @@ LESSONS = {
     "same order": [_MINIBATCH],
 }
 # Bugs the specs name that no lesson cell teaches yet (the report says so).
-UNTAUGHT = {"mask not scaled"}
+# "in place": numpy's views and in-place updates, which no lesson teaches as such
+UNTAUGHT = {"in place"}
 # The grader's keys for a wrong answer it cannot name more precisely.
 GENERIC = {"wrong value", "type", "none", "known bug", "other"}
 STATUSES = ("passed", "failed", "not implemented", "missing", "error", "timeout")

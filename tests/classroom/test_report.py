@@ -15,7 +15,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bench.bench_classroom import KINDS
 from bplab.classroom import ClassroomError
 from bplab.classroom.cli import main
 from bplab.classroom.report import (
@@ -31,6 +30,11 @@ from bplab.classroom.report import (
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 GRADES = HERE / "fixtures" / "grades_ex05.json"
+# The 13 kinds of submission the fixtures were graded from, in order: the ex05 of that time
+# (linear and relu layers), as bench/bench_classroom.py generated them then. The bench now
+# plants bugs in today's ex05 parts; these recorded grades stay as they were written.
+KINDS = ["blank", "partial", "full", "bias", "transposed", "bias axis", "extra 1/N",
+         "accumulated", "missing mask", "mask on dout", "missing 1/N", "nan/inf", "sign"]
 
 
 def _grades() -> list:
