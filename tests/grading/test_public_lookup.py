@@ -46,7 +46,7 @@ SAME_SIZES = {
     "ex01.central_difference": "a function and numbers x, h: nothing has a size",
     "ex01.derivative_error": "functions and numbers x, h: nothing has a size",
     **{f"ex02.{name}": "plain numbers: nothing has a size"
-       for name in ("mul", "pow", "tanh", "exp", "backward")},
+       for name in ("mul", "pow", "tanh", "exp", "sigmoid", "backward")},
     "ex08.predict": "the held-out split is the grader's fixed test set, scored whole each "
                     "time in a drawn order; the public data holds none of its images",
 }
