@@ -34,6 +34,7 @@ HIDDEN_SEEDS = (1, 2, 3)
 VALUE_PARTS = {
     **{f"ex09.q{i}": "a quiz letter: one fixed answer, no cases to vary" for i in range(1, 10)},
     "ex06.max_stable_lr": "one number measured on the notebook's bowl: no cases to vary",
+    "ex06.fastest_lr": "one number derived for the notebook's bowl: no cases to vary",
     "ex07.diagnosis": "a quiz letter about the notebook's broken network: one fixed answer",
     "ex07.fix": "a configuration; the grader rebuilds the network and measures its "
                 "gradients, so any working config passes and there is no table to read",

@@ -30,6 +30,7 @@ from ._draw import distinct, hidden
 
 __all__ = [
     "A_BOWL",
+    "FASTEST_LR",
     "MAX_STABLE_LR",
     "PARTS",
     "adam_update",
@@ -41,6 +42,8 @@ __all__ = [
 
 A_BOWL = np.array([[5.0, 2.0], [2.0, 1.0]])   # the notebook's long, narrow bowl
 MAX_STABLE_LR = float(2.0 / np.linalg.eigvalsh(A_BOWL).max())   # 2 / largest curvature
+# the rate that minimises max |1 - lr * lambda| over A's eigenvalues: both ends shrink equally
+FASTEST_LR = float(2.0 / (np.linalg.eigvalsh(A_BOWL).min() + np.linalg.eigvalsh(A_BOWL).max()))
 
 
 # ---- references --------------------------------------------------------------------------
@@ -240,6 +243,22 @@ def _compare_lr(student, reference, case) -> tuple[bool, str]:
                 "diverges when one eigen-direction of A grows at every step")
 
 
+def _compare_fastest(student, reference, case) -> tuple[bool, str]:
+    try:
+        lr = float(student)
+    except (TypeError, ValueError):
+        return False, f"expected a number, got {type(student).__name__}"
+    ok = abs(lr - reference) <= 0.005 * reference
+    if ok:
+        return True, f"fastest_lr = {lr:.4g}: right"
+    lam = np.linalg.eigvalsh(A_BOWL)
+    if abs(lr - 1 / lam.max()) <= 0.005 / lam.max():
+        return False, (f"fastest_lr = {lr:.4g} is 1 / (largest eigenvalue): it wipes out the steep "
+                       "direction in one step, but the shallow one then crawls")
+    return False, (f"fastest_lr = {lr:.4g} is not right: per step the error along each "
+                   "eigenvector is multiplied by |1 - lr * eigenvalue|; the slowest one decides")
+
+
 def _adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_new = beta1 * m + (1 - beta1) * dw
     v_new = beta2 * v + (1 - beta2) * dw ** 2
@@ -325,6 +344,9 @@ PARTS = [
     Part("ex06.max_stable_lr", "max_stable_lr", 1, MAX_STABLE_LR, kind="value",
          compare=_compare_lr, description="the largest learning rate that does not diverge",
          skill="recall"),
+    Part("ex06.fastest_lr", "fastest_lr", 1, FASTEST_LR, kind="value",
+         compare=_compare_fastest, description="the learning rate that converges fastest on the bowl",
+         skill="derive"),
     Part("ex06.hessian", "numerical_hessian", 2, numerical_hessian,
          hidden(_hessian_cases, _hessian_sizes), public_cases=_hessian_cases,
          compare=make_compare(names=("H",), rtol=1e-4, atol=1e-5, bugs=BUGS["ex06.hessian"]),
