@@ -207,7 +207,7 @@ PARTS = [
          description="_backward of tanh(a)", skill="transcribe"),
     Part("ex02.exp", "exp_grads", 1, exp_grads, _unary_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.exp"]),
-         description="_backward of exp(a)", skill="recall"),
+         description="_backward of exp(a)", skill="transcribe"),
     Part("ex02.sigmoid", "sigmoid_grads", 1, sigmoid_grads, _unary_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.sigmoid"]),
          description="_backward of sigmoid(a), derived with the chain rule", skill="derive"),

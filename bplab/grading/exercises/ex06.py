@@ -15,8 +15,8 @@ Critical points (lesson 06, section 4): the Hessian H (D, D) by central differen
             + f(w - h e_i - h e_j)] / (4 h^2),
 
 and a point's kind from the gradient and the signs of H's eigenvalues: "not critical"
-(|grad| > tol), "saddle" (eigenvalues of both signs), "degenerate" (no negative and no
-positive pair, but one |eigenvalue| <= tol), "minimum" (all > tol), "maximum" (all < -tol).
+(|grad| > tol), "saddle" (an eigenvalue < -tol and one > tol), "degenerate" (otherwise, if
+some |eigenvalue| <= tol), "minimum" (all > tol), "maximum" (all < -tol).
 """
 
 from __future__ import annotations
