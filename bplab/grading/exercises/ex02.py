@@ -182,12 +182,12 @@ BUGS = {
         Bug("the grad was overwritten instead of added to", lambda a, g, start=0.0: math.exp(a) * g,
             key="overwritten")],
     "ex02.sigmoid": [
-        Bug("the sign is flipped: the inner derivative of e^(-a) is -e^(-a), and it cancels the "
-            "minus of the outer power -1", lambda a, g, start=0.0:
+        Bug("the sign is flipped: the inner derivative of e^(-a) carries a minus sign too, and "
+            "it cancels the outer one", lambda a, g, start=0.0:
             start - _sigmoid(a) * (1 - _sigmoid(a)) * g, key="sign"),
-        Bug("the local derivative used the input a where it needs the output s = sigmoid(a)",
+        Bug("the local derivative used the input a where it needs the output, the sigmoid of a",
             lambda a, g, start=0.0: start + a * (1 - a) * g, key="input for output"),
-        Bug("the factor (1 - s) is missing: the derivative is s times (1 - s)",
+        Bug("one factor of the local derivative is missing: written with the output, it has two",
             lambda a, g, start=0.0: start + _sigmoid(a) * g, key="1 - s")],
     "ex02.backward": [
         Bug("the second call added onto the grads the first one left behind: set every "

@@ -313,8 +313,8 @@ BUGS = {
     "ex06.hessian": [
         Bug("the mixed second derivatives (off the diagonal) are missing", _hessian_diagonal_only,
             key="mixed terms"),
-        Bug("4 times too large: the four-point mixed difference spans 2h in each direction, "
-            "so it divides by (2h)(2h) = 4h^2", _hessian_over_h2, key="4h^2")],
+        Bug("4 times too large: the four-point mixed difference spans 2h, not h, in each "
+            "direction", _hessian_over_h2, key="4h^2")],
     "ex06.classify": [
         Bug("minimum and maximum are swapped: positive curvature in every direction means the "
             "surface curves up, a minimum", _kinds_by(_swapped), key="sign"),
