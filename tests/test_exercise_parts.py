@@ -54,6 +54,8 @@ def _wrong_answers() -> dict:
         "ex05.predict": [lambda X: (X[:, 0] > 0).astype(int)],
         "ex06.optimize": [optimize_without_momentum],
         "ex06.max_stable_lr": [1.0 / np.linalg.eigvalsh(ex06.A_BOWL).max()],
+        "ex06.fastest_lr": [1.0 / np.linalg.eigvalsh(ex06.A_BOWL).max(), ex06.MAX_STABLE_LR,
+                            2.0 / np.linalg.eigvalsh(ex06.A_BOWL).sum() * 1.02],
         "ex07.xavier_init": [ex07.he_init, lambda i, o, rng: np.full((i, o), 0.05)],
         "ex07.he_init": [ex07.xavier_init],
         "ex07.diagnosis": ["a", "e"],

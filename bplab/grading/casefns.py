@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bump", "cubic", "d_bump_wrong", "d_cubic", "d_wavy", "d_wavy_wrong", "wavy"]
+__all__ = ["bump", "coupled_quartic", "cubic", "d_bump_wrong", "d_cubic", "d_wavy", "d_wavy_wrong",
+           "three_term", "wavy"]
 
 
 def cubic(x):
@@ -45,3 +46,16 @@ def bump(x):
 def d_bump_wrong(x):
     """A WRONG derivative of ``bump`` (the inner derivative's factor 2 lost): -x e**(-x**2)."""
     return -x * np.exp(-x * x)
+
+
+def three_term(w):
+    """x**3 + y**3 - 3xy for w = (x, y) (ex06): a saddle at (0, 0), a minimum at (1, 1)."""
+    x, y = w[0], w[1]
+    return x ** 3 + y ** 3 - 3.0 * x * y
+
+
+def coupled_quartic(w):
+    """sum(w_i**4) / 4 + sum(w_i w_{i+1}) - sum(w_i**2) / 2 for w of shape (D,) (ex06):
+    every Hessian has off-diagonal entries (the neighbours are coupled)."""
+    w = np.asarray(w, dtype=float)
+    return 0.25 * np.sum(w ** 4) + np.sum(w[:-1] * w[1:]) - 0.5 * np.sum(w ** 2)

@@ -36,6 +36,7 @@ VALUE_PARTS = {
     "ex04.diagnosis": "a letter naming the bug in the notebook's classmate's gradients: one "
                       "fixed answer",
     "ex06.max_stable_lr": "one number measured on the notebook's bowl: no cases to vary",
+    "ex06.fastest_lr": "one number derived for the notebook's bowl: no cases to vary",
     "ex07.diagnosis": "a quiz letter about the notebook's broken network: one fixed answer",
     "ex07.fix": "a configuration; the grader rebuilds the network and measures its "
                 "gradients, so any working config passes and there is no table to read",
@@ -48,7 +49,7 @@ SAME_SIZES = {
     "ex01.central_difference": "a function and numbers x, h: nothing has a size",
     "ex01.derivative_error": "functions and numbers x, h: nothing has a size",
     **{f"ex02.{name}": "plain numbers: nothing has a size"
-       for name in ("mul", "pow", "tanh", "exp", "backward")},
+       for name in ("mul", "pow", "tanh", "exp", "sigmoid", "backward")},
     "ex08.predict": "the held-out split is the grader's fixed test set, scored whole each "
                     "time in a drawn order; the public data holds none of its images",
     "ex12.train_and_predict": "row indices of a split of the 1438 development digits: the "

@@ -1,7 +1,7 @@
 """Exercise 2, a small autograd engine: the graded parts.
 
 The notebook defines its own small ``Value`` class; the learner writes the ``_backward``
-closures of mul, pow, tanh and exp, a topological sort and ``backward``. Each graded
+closures of mul, pow, tanh, exp and sigmoid, a topological sort and ``backward``. Each graded
 object is a small function of plain numbers that the notebook provides around the
 learner's code (e.g. ``mul_grads(a, b, upstream, start)`` runs mul's ``_backward`` once
 and returns the grads it left), so answers come back as data. The references of the local
@@ -25,6 +25,7 @@ __all__ = [
     "mul_grads",
     "pow_grads",
     "random_dag",
+    "sigmoid_grads",
     "tanh_grads",
     "topo_order_of",
 ]
@@ -52,6 +53,16 @@ def tanh_grads(a: float, upstream: float, start: float = 0.0) -> float:
 def exp_grads(a: float, upstream: float, start: float = 0.0) -> float:
     """Grad on a after out = e**a: start + e**a upstream."""
     return float(start + math.exp(a) * upstream)
+
+
+def sigmoid_grads(a: float, upstream: float, start: float = 0.0) -> float:
+    """Grad on a after out = sigmoid(a) = 1 / (1 + e**-a): start + s (1 - s) upstream."""
+    s = 1.0 / (1.0 + math.exp(-a))
+    return float(start + s * (1.0 - s) * upstream)
+
+
+def _sigmoid(a: float) -> float:
+    return 1.0 / (1.0 + math.exp(-a))
 
 
 def _build(children: dict, root: str) -> Value:
@@ -170,6 +181,14 @@ BUGS = {
     "ex02.exp": [
         Bug("the grad was overwritten instead of added to", lambda a, g, start=0.0: math.exp(a) * g,
             key="overwritten")],
+    "ex02.sigmoid": [
+        Bug("the sign is flipped: the inner derivative of e^(-a) carries a minus sign too, and "
+            "it cancels the outer one", lambda a, g, start=0.0:
+            start - _sigmoid(a) * (1 - _sigmoid(a)) * g, key="sign"),
+        Bug("the local derivative used the input a where it needs the output, the sigmoid of a",
+            lambda a, g, start=0.0: start + a * (1 - a) * g, key="input for output"),
+        Bug("one factor of the local derivative is missing: written with the output, it has two",
+            lambda a, g, start=0.0: start + _sigmoid(a) * g, key="1 - s")],
     "ex02.backward": [
         Bug("the second call added onto the grads the first one left behind: set every "
             "node's grad to 0 before the backward pass",
@@ -179,20 +198,25 @@ BUGS = {
 PARTS = [
     Part("ex02.mul", "mul_grads", 2, mul_grads, _mul_cases,
          compare=make_compare(names=("a.grad", "b.grad"), bugs=BUGS["ex02.mul"]),
-         description="_backward of a * b"),
+         description="_backward of a * b", skill="transcribe"),
     Part("ex02.pow", "pow_grads", 2, pow_grads, _pow_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.pow"]),
-         description="_backward of a ** k"),
+         description="_backward of a ** k", skill="derive"),
     Part("ex02.tanh", "tanh_grads", 1, tanh_grads, _unary_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.tanh"]),
-         description="_backward of tanh(a)"),
+         description="_backward of tanh(a)", skill="transcribe"),
     Part("ex02.exp", "exp_grads", 1, exp_grads, _unary_cases,
          compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.exp"]),
-         description="_backward of exp(a)"),
+         description="_backward of exp(a)", skill="transcribe"),
+    Part("ex02.sigmoid", "sigmoid_grads", 1, sigmoid_grads, _unary_cases,
+         compare=make_compare(names=("a.grad",), bugs=BUGS["ex02.sigmoid"]),
+         description="_backward of sigmoid(a), derived with the chain rule", skill="derive"),
     Part("ex02.topo_sort", "topo_order_of", 2, topo_order_of,
          hidden(_topo_cases, _graph_sizes), public_cases=_topo_cases,
-         compare=check_topological, description="topological sort of a computation graph"),
+         compare=check_topological, description="topological sort of a computation graph",
+         skill="derive"),
     Part("ex02.backward", "expression_grads", 2, expression_grads, _expression_cases,
          compare=make_compare(names=("a.grad", "b.grad", "c.grad"), bugs=BUGS["ex02.backward"]),
-         description="backward(): reset grads, seed 1, run _backward in reverse order"),
+         description="backward(): reset grads, seed 1, run _backward in reverse order",
+         skill="transcribe"),
 ]

@@ -21,7 +21,7 @@ from ..spec import Bug, Case, Part
 from ._draw import distinct, hidden
 
 __all__ = ["BROKEN", "PARTS", "SIZES", "first_and_last_grad_norms", "gradient_norms",
-           "he_init", "xavier_init"]
+           "growth_factor", "he_init", "xavier_init"]
 
 SIZES = [64] + [64] * 8 + [10]                       # 9 Linear layers on the digits
 BROKEN = {"activation": "sigmoid", "init": "small"}  # first-layer grad ~1e-14: vanished
@@ -68,6 +68,16 @@ def gradient_norms(weights: list, X: np.ndarray, dout: np.ndarray,
         norms.append(float(np.linalg.norm(inputs[i].T @ grad)))
         grad = grad @ weights[i].T
     return norms[::-1]
+
+
+def growth_factor(norms) -> tuple[float, str]:
+    """The per-layer factor by which ||dW|| grows from the last layer back to the first
+    (norms: first layer first, L >= 2 values), and "exploding" (> 1.25), "vanishing"
+    (< 0.8) or "stable"."""
+    norms = np.asarray(norms, dtype=float)
+    factor = float((norms[0] / norms[-1]) ** (1.0 / (len(norms) - 1)))   # geometric mean
+    verdict = "exploding" if factor > 1.25 else "vanishing" if factor < 0.8 else "stable"
+    return factor, verdict
 
 
 def first_and_last_grad_norms(config: dict, num_examples: int = 200) -> tuple[float, float]:
@@ -178,24 +188,73 @@ def _norms_without_activation_grad(weights, X, dout, activation):
     return norms[::-1]
 
 
+def _growth_cases(rng, sizes=((10, 1.45), (6, 0.3), (8, 1.05))):
+    """sizes: (number of layers, true per-layer factor) of each profile; the profiles are
+    geometric with multiplicative noise, like measured norms."""
+    cases = []
+    for L, factor in sizes:
+        noise = np.exp(rng.normal(0.0, 0.15, L))
+        norms = rng.uniform(0.1, 3.0) * factor ** np.arange(L - 1, -1, -1) * noise
+        cases.append(Case((norms,), note=f"{L} layers, about x{factor:g} per layer backwards"))
+    return cases
+
+
+def _growth_sizes(rng):
+    """Hidden: the three regimes, with drawn depths (4 to 14 layers) and factors."""
+    return tuple((int(rng.integers(4, 15)), round(float(f), 3)) for f in
+                 (rng.uniform(1.4, 3.0), rng.uniform(0.1, 0.7), rng.uniform(0.9, 1.1)))
+
+
+def _growth_inverted(norms):
+    return growth_factor(np.asarray(norms)[::-1])
+
+
+def _growth_mean_ratio(norms):
+    norms = np.asarray(norms, dtype=float)
+    factor = float(np.mean(norms[:-1] / norms[1:]))
+    return factor, "exploding" if factor > 1.25 else "vanishing" if factor < 0.8 else "stable"
+
+
+def _growth_wrong_root(norms):
+    norms = np.asarray(norms, dtype=float)
+    factor = float((norms[0] / norms[-1]) ** (1.0 / len(norms)))
+    return factor, "exploding" if factor > 1.25 else "vanishing" if factor < 0.8 else "stable"
+
+
 BUGS = {
     "ex07.gradient_norms": [
         Bug("the activation's derivative is missing on the way back through each activation",
             _norms_without_activation_grad, key="activation")],
+    "ex07.growth_factor": [
+        Bug("the factor is upside down: backwards means from the last layer to the first, "
+            "so divide the first layer's norm by the last's", _growth_inverted, key="direction"),
+        Bug("one root too many: L layers have L - 1 steps between them", _growth_wrong_root,
+            key="L - 1"),
+        Bug("the arithmetic mean of the layer-to-layer ratios: growth multiplies, so take "
+            "the geometric mean", _growth_mean_ratio, key="arithmetic mean")],
 }
 
 PARTS = [
     Part("ex07.xavier_init", "xavier_init", 2, xavier_init, _init_cases,
          compare=compare_init, description="Xavier/Glorot initialisation",
-         public_cases=_public_init_cases),
+         public_cases=_public_init_cases, skill="derive"),
     Part("ex07.he_init", "he_init", 2, he_init, _init_cases, compare=compare_init,
-         description="He/Kaiming initialisation", public_cases=_public_init_cases),
+         description="He/Kaiming initialisation", public_cases=_public_init_cases,
+         skill="derive"),
     Part("ex07.gradient_norms", "gradient_norms", 3, gradient_norms,
          hidden(_norm_cases, _norm_sizes), public_cases=_norm_cases,
          compare=make_compare(names=("norms",), bugs=BUGS["ex07.gradient_norms"]),
-         description="per-layer gradient norms of a deep network, by backprop"),
+         description="per-layer gradient norms of a deep network, by backprop",
+         skill="transcribe"),
+    Part("ex07.growth_factor", "growth_factor", 1, growth_factor,
+         hidden(_growth_cases, _growth_sizes), public_cases=_growth_cases,
+         compare=make_compare(names=("factor", "verdict"), rtol=1e-6,
+                              bugs=BUGS["ex07.growth_factor"]),
+         description="the per-layer growth factor of the gradient, and its verdict",
+         skill="measure"),
     Part("ex07.diagnosis", "diagnosis", 1, "b", kind="value", compare=_compare_diagnosis,
-         description="what goes wrong in the broken network"),
+         description="what goes wrong in the broken network", skill="diagnose"),
     Part("ex07.fix", "fixed_config", 2, {"activation": "relu", "init": "he"}, kind="value",
-         compare=_compare_fix, description="an activation and init whose gradients don't vanish"),
+         compare=_compare_fix, description="an activation and init whose gradients don't vanish",
+         skill="diagnose"),
 ]
