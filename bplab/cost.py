@@ -24,7 +24,7 @@ import numpy as np
 from ._rng import as_rng
 from .gradcheck import numerical_gradient, rel_error
 from .losses import get_loss
-from .nn import MLP
+from .nn import MLP, forward_backward
 
 __all__ = [
     "CheckpointCost",
@@ -90,8 +90,7 @@ def backprop_gradients(model, X: np.ndarray, y: np.ndarray,
 
     X : (N, D), y : (N,). Returns a dict name -> copy of the gradient array.
     """
-    _, dscores = get_loss(loss)(model.forward(X), y)
-    model.backward(dscores)
+    forward_backward(model, X, y, get_loss(loss))
     return {name: g.copy() for name, g in model.grads().items()}
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from ._rng import as_rng
 from .layers import named_arrays
 from .losses import get_loss
+from .nn import forward_backward
 
 __all__ = ["check_layer", "check_model", "numerical_gradient", "rel_error"]
 
@@ -125,8 +126,7 @@ def check_model(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy",
     def f(_):
         return loss_fn(model.forward(X), y)[0]
 
-    _, dscores = loss_fn(model.forward(X), y)
-    model.backward(dscores)
+    forward_backward(model, X, y, loss_fn)
     analytic = {k: np.array(g) for k, g in model.grads().items()}
     return {name: rel_error(analytic[name], numerical_gradient(f, p, h))
             for name, p in model.params().items()}

@@ -15,7 +15,24 @@ from .init import INITIALIZERS
 from .layers import ACTIVATIONS, Layer, Linear, ParamsView, composite, get_activation
 from .validation import check_choice, check_int
 
-__all__ = ["MLP", "Sequential"]
+__all__ = ["MLP", "Sequential", "forward_backward"]
+
+
+def forward_backward(model, X: np.ndarray, y: np.ndarray, loss_fn,
+                     input_grad: bool = True) -> tuple[float, np.ndarray]:
+    """One forward pass, the loss and one backward pass: the sequence every trainer, timer
+    and gradient check runs. Fills the model's grads; returns (loss, scores (N, C)).
+
+    ``loss_fn(scores, y) -> (loss, dscores)``; ``input_grad=False`` asks the model's backward
+    to skip dL/dX of the input (only for a backward that takes the argument).
+    """
+    scores = model.forward(X)
+    loss, dscores = loss_fn(scores, y)
+    if input_grad:
+        model.backward(dscores)
+    else:
+        model.backward(dscores, input_grad=False)
+    return loss, scores
 
 
 class Sequential:

@@ -32,6 +32,7 @@ from .flow import flow_verdict
 from .layers import is_weight
 from .losses import classifies, get_loss
 from .metrics import evaluate, num_correct
+from .nn import forward_backward
 from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
 from .validation import check_array, check_int
 
@@ -128,12 +129,8 @@ def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
     ``skip_dX``: the model's backward takes ``input_grad=False`` (training never needs
     dL/dX of the input, so the first layer skips computing it).
     """
-    scores = model.forward(X)                       # 1. forward propagation
-    loss, dscores = loss_fn(scores, y)
-    if skip_dX:                                     # 2. backward propagation
-        model.backward(dscores, input_grad=False)
-    else:
-        model.backward(dscores)
+    # 1. forward propagation, the loss, 2. backward propagation
+    loss, scores = forward_backward(model, X, y, loss_fn, input_grad=not skip_dX)
     grads = model.grads()
     optimizer.step(model.params(), grads)           # 3. w <- w - lr * dL/dw (or Adam's step)
     return loss, scores, grads
@@ -165,8 +162,7 @@ def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") 
     overflow gives inf or nan entries, without numpy warnings (that is what they show).
     """
     with np.errstate(all="ignore"):
-        _, dscores = get_loss(loss)(model.forward(X), y)
-        model.backward(dscores)
+        forward_backward(model, X, y, get_loss(loss))
         return _last_grad_norms(model)
 
 

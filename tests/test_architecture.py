@@ -101,3 +101,12 @@ def test_blas_threads_are_limited_through_one_function():
                if "threadpool_limits(" in p.read_text() and p.name != "cost.py"]
     assert not callers
     assert (PACKAGE / "cost.py").read_text().count("threadpool_limits(") == 1
+
+
+def test_forward_loss_backward_is_written_once():
+    """The sequence was written out in train (twice), cost and gradcheck; now they call
+    nn.forward_backward."""
+    writers = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
+               if "backward(dscores" in p.read_text() and p.name != "nn.py"
+               and "grading" not in p.parts]
+    assert not writers
