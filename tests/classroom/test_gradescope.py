@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from needs import needs_sandbox
 
 from bench.bench_classroom import BLANK, SOLUTION, _solved_cells
 from bplab.classroom.cli import main
@@ -210,10 +211,10 @@ def test_the_grade_command_follows_the_contract_and_the_sandbox_policy(monkeypat
     assert problem.startswith("not graded: the grader's sandbox")
 
 
-@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
 def test_the_sandbox_probe_sees_bubblewrap_work_here():
     from bplab.classroom.gradescope import sandbox_works
 
+    needs_sandbox()
     assert sandbox_works()
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
+from needs import needs_sandbox
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "grading" / "fixtures"
@@ -41,12 +42,7 @@ MARK_ENV = "BPLAB_ATTACK_RUN"  # set for the grader: an unsandboxed kernel inher
 
 def require_sandbox() -> None:
     """Skip without bubblewrap; fail instead when BPLAB_REQUIRE_SANDBOX=1 (CI)."""
-    if BWRAP.exists():
-        return
-    reason = f"{BWRAP} is missing (apt-get install bubblewrap): the grader's sandbox needs it"
-    if os.environ.get("BPLAB_REQUIRE_SANDBOX") == "1":
-        pytest.fail(f"{reason}; the sandbox tests are required here (BPLAB_REQUIRE_SANDBOX=1)")
-    pytest.skip(reason)
+    needs_sandbox()
 
 
 # ---- submissions ------------------------------------------------------------------------
