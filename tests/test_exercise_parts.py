@@ -4,12 +4,12 @@ cases for several seeds, and known wrong answers fail with the right feedback.""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import bplab as bp
-
 from bplab.grading.judge import Close, call_cases, expectations, judge
 from bplab.grading.spec import PUBLIC_SEED, load_parts, make_cases
 from bplab.grading.wire import dumps, loads
@@ -139,6 +139,20 @@ def test_quiz_questions_are_well_formed():
     answers = [q.answer for q in QUESTIONS]
     assert all(len(q.options) == 4 for q in QUESTIONS)
     assert set(answers) <= set("abcd") and len(set(answers)) >= 3  # not always the same letter
+
+
+def test_quiz_notebook_shows_the_questions_the_grader_marks():
+    """ex09's QUESTIONS and the notebook's question cells say the same, word for word."""
+    import nbformat
+
+    from bplab.grading.exercises.ex09 import QUESTIONS
+    repo = Path(__file__).resolve().parents[1]
+    text = "\n".join(c.source for c in nbformat.read(
+        next((repo / "solutions").glob("ex09_*.ipynb")), as_version=4).cells)
+    for q in QUESTIONS:
+        assert q.text in text, q.key
+        for letter, option in zip("abcd", q.options):
+            assert f"- **{letter})** {option}" in text, (q.key, letter)
 
 
 def test_ex09_counts_agree_with_the_networks_bplab_builds_and_runs():

@@ -16,7 +16,7 @@ def _moons_run(lr, steps=20):
 
 
 def test_update_ratios_record_one_row_per_step_and_one_column_per_layer():
-    net, ratios = _moons_run(0.1)
+    _, ratios = _moons_run(0.1)
     assert ratios.ratios.shape == (20, 3) and ratios.names == ["layer 1", "layer 2", "layer 3"]
     assert np.all(ratios.ratios > 0)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
 from ._draw import hidden
@@ -51,9 +50,9 @@ QUESTIONS = [
               "training can escape a bad region."),
               "The accuracy on the validation set."),
              "b", "The forward pass computes values (and the loss); the backward pass "
-             "propagates dL/d(value) from the loss back through every node.",
+             "propagates d𝓛/d(value) from the loss back through every node.",
              "Which pass starts at the loss?"),
-    Question("q2", "For L = f(g(h(x))), what is dL/dx?",
+    Question("q2", "For 𝓛 = f(g(h(x))), what is d𝓛/dx?",
              ("f'(x) * g'(x) * h'(x)",
               "f'(g(h(x))) + g'(h(x)) + h'(x)",
               "f'(g(h(x))) * g'(h(x)) * h'(x)",
@@ -71,7 +70,7 @@ QUESTIONS = [
               "but the two are usually equal anyway."),
               "To average the gradients over the batch."),
              "a", "A change in a reaches the loss along both paths; their effects add up.",
-             "Think of L = a * a: what is dL/da?"),
+             "Think of 𝓛 = a * a: what is d𝓛/da?"),
     Question("q4", "In a micrograd-style engine whose backward() does NOT reset grads, you "
              "call loss.backward() twice. What happens to the parameters' grads?",
              (("Nothing: backward() recomputes every gradient from the graph, so they are the "
@@ -102,7 +101,7 @@ QUESTIONS = [
              (("Choosing the initial weights with He initialisation, so that gradients "
               "neither vanish nor explode in a deep network."),
               "Measuring the accuracy on a held-out test set.",
-              "Computing every layer's dL/dW with the chain rule, from the output back.",
+              "Computing every layer's d𝓛/dW with the chain rule, from the output back.",
               ("Choosing the number of layers and units by trying several architectures on "
               "validation data.")),
              "c", "Initialisation, evaluation and architecture design are other steps of "
