@@ -4,10 +4,12 @@ cases for several seeds, and known wrong answers fail with the right feedback.""
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import bplab as bp
 from bplab.grading.judge import Close, call_cases, expectations, judge
 from bplab.grading.spec import PUBLIC_SEED, load_parts, make_cases
 from bplab.grading.wire import dumps, loads
@@ -111,7 +113,7 @@ def test_cases_change_with_the_seed(part):
 def test_a_typical_wrong_answer_fails(part):
     bugs = getattr(_module(part), "BUGS", {}).get(part.id, [])
     extra = WRONG.get(part.id, [])
-    if part.id.startswith("ex09."):
+    if part.id.startswith("ex09.") and part.kind == "value":
         extra = [letter for letter in "abcd" if letter != part.reference]
     assert bugs or extra, f"{part.id}: no wrong answer is tested"
     for bug in bugs:
@@ -184,6 +186,51 @@ def test_quiz_questions_are_well_formed():
     answers = [q.answer for q in QUESTIONS]
     assert all(len(q.options) == 4 for q in QUESTIONS)
     assert set(answers) <= set("abcd") and len(set(answers)) >= 3  # not always the same letter
+
+
+def test_quiz_notebook_shows_the_questions_the_grader_marks():
+    """ex09's QUESTIONS and the notebook's question cells say the same, word for word."""
+    import nbformat
+
+    from bplab.grading.exercises.ex09 import QUESTIONS
+    repo = Path(__file__).resolve().parents[1]
+    text = "\n".join(c.source for c in nbformat.read(
+        next((repo / "solutions").glob("ex09_*.ipynb")), as_version=4).cells)
+    for q in QUESTIONS:
+        assert q.text in text, q.key
+        for letter, option in zip("abcd", q.options):
+            assert f"- **{letter})** {option}" in text, (q.key, letter)
+
+
+def test_ex09_counts_agree_with_the_networks_bplab_builds_and_runs():
+    """The counting key against bplab itself: a forward pass does one operation per
+    parameter and example (N * P), central differences take the 2P forward passes that
+    ``bplab.cost.fd_gradients`` really runs, and the backward pass counts two products per
+    layer but one for the first, so backward / forward tends to 2 from below as layers widen."""
+    from bplab.cost import fd_gradients
+    from bplab.grading.exercises import ex09
+    for sizes, N in [([2, 8, 8, 2], 16), ([64, 256, 128, 10], 32), ([5, 3, 7, 4, 2], 9)]:
+        net = bp.MLP(sizes, rng=0)
+        forward, backward = ex09.pass_costs(sizes, N)
+        assert forward == N * net.num_params()
+        assert ex09.fd_cost(sizes, N) == (2 * net.num_params(), 2 * net.num_params() * forward)
+        assert forward < backward < 2 * forward
+    X, y = bp.data.make_moons(16, noise=0.1, rng=0)
+    net = bp.MLP([2, 8, 8, 2], rng=0)
+    assert fd_gradients(net, X, y)[1] == ex09.fd_cost([2, 8, 8, 2], 16)[0]
+    ratios = [ex09.pass_costs([64, W, W, W, 10], 64)[1] / ex09.pass_costs([64, W, W, W, 10], 64)[0]
+              for W in (16, 256, 4096)]
+    assert ratios == sorted(ratios) and 1.9 < ratios[-1] < 2
+
+
+def test_ex08_and_ex09_parts_name_their_skill():
+    """Issue 15 §1: a part says what it asks (``spec.SKILLS``); ex08's and ex09's are set
+    by hand (the quiz recalls, counting measures, training follows lesson 08's recipe)."""
+    skills = {p.id: p.skill for p in PARTS if p.id[:4] in ("ex08", "ex09")}
+    assert skills["ex08.confusion_matrix"] == skills["ex08.dead_fraction"] == "derive"
+    assert skills["ex08.predict"] == "transcribe"
+    assert {skills[f"ex09.q{i}"] for i in range(1, 10)} == {"recall"}
+    assert skills["ex09.pass_costs"] == skills["ex09.fd_cost"] == "measure"
 
 
 def test_digits_held_out_rows_are_not_in_the_development_set():

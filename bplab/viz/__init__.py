@@ -11,15 +11,16 @@ The functions live in modules named by concept and are all re-exported here
 - ``landscapes``: loss surfaces, gradient fields, descent paths
 - ``functions``: tangents, finite differences, activations, gradient checks, cost scaling
 - ``digits``: the digit gallery and the confusion matrix
+- ``diagnostics``: update/weight ratios, saturated units, first-layer weights as images
 
 Viz imports only the network code (``bplab.layers``, ``losses``, ...), never the labs
 or the grader.
 """
 
-from . import digits, functions, graphs, landscapes, training
+from . import diagnostics, digits, functions, graphs, landscapes, training
 
 __all__: list[str] = []
-for _module in (training, graphs, landscapes, functions, digits):
+for _module in (training, graphs, landscapes, functions, digits, diagnostics):
     for _export in _module.__all__:
         globals()[_export] = getattr(_module, _export)
     __all__ += list(_module.__all__)

@@ -6,7 +6,7 @@ import pytest
 
 import bplab as bp
 
-MODULES = ("training", "graphs", "landscapes", "functions", "digits")
+MODULES = ("training", "graphs", "landscapes", "functions", "digits", "diagnostics")
 
 
 def test_every_public_name_is_reexported_from_its_module():

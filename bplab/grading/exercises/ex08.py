@@ -23,7 +23,7 @@ from ..spec import Bug, Case, LabeledCase, Part
 from ._draw import distinct, hidden
 
 __all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
-           "load_development_set", "per_class_accuracy"]
+           "dead_fraction", "load_development_set", "per_class_accuracy"]
 
 SPLIT_SEED = 8
 VAL_SPLIT = {"test_size": 0.2, "rng": 0}   # the notebook's train/validation split of dev
@@ -54,6 +54,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
 def per_class_accuracy(cm: np.ndarray) -> np.ndarray:
     """(C,) fraction of each true class predicted right: diagonal / row sums."""
     return np.diag(cm) / cm.sum(axis=1)
+
+
+def dead_fraction(A: np.ndarray) -> float:
+    """The fraction of the H units of ReLU outputs A (N, H) that are 0 on every example."""
+    return float(np.mean(np.all(A <= 0, axis=0)))
 
 
 _REFERENCE_NET = None
@@ -87,6 +92,28 @@ def _per_class_cases(rng, sizes=(3, 5)):
         cm[np.diag_indices(C)] += 10
         cms.append(Case((cm,), note=f"a {C} x {C} confusion matrix (rows: true class)"))
     return cms
+
+
+def _relu_cases(rng, sizes=((40, 12), (25, 30))):
+    """ReLU outputs (N, H) with some dead units, some units alive on one example only, and
+    scattered zeros everywhere (a unit that is 0 on most examples is still alive)."""
+    cases = []
+    for N, H in sizes:
+        A = np.maximum(rng.normal(size=(N, H)), 0.0)
+        A[rng.random((N, H)) < 0.3] = 0.0
+        dead = rng.choice(H, size=max(1, H // 4), replace=False)
+        A[:, dead] = 0.0
+        alive = np.setdiff1d(np.arange(H), dead)
+        once = rng.choice(alive, size=min(2, len(alive)), replace=False)
+        A[:, once] = 0.0
+        A[rng.integers(0, N, len(once)), once] = rng.uniform(0.1, 2.0, len(once))
+        cases.append(Case((A,), note=f"ReLU outputs of {N} examples, {H} units"))
+    return cases
+
+
+def _relu_sizes(rng):
+    """Hidden: two (N examples, H units), drawn."""
+    return tuple(zip((int(n) for n in rng.integers(10, 60, 2)), distinct(rng, 2, 8, 40)))
 
 
 def _confusion_sizes(rng):
@@ -132,18 +159,33 @@ BUGS = {
     "ex08.per_class_accuracy": [
         Bug("divided by the column sums (predictions), not by the examples of each true class",
             lambda cm: np.diag(cm) / cm.sum(axis=0), key="axis")],
+    "ex08.dead_fraction": [
+        Bug("counted zero entries, not units: a unit is dead only if it is 0 on every example",
+            lambda A: float(np.mean(A <= 0)), key="entries"),
+        Bug("counted units that are 0 on some example: a dead unit is 0 on every one",
+            lambda A: float(np.mean(np.any(A <= 0, axis=0))), key="any"),
+        Bug("looked along the wrong axis: units are columns, examples are rows",
+            lambda A: float(np.mean(np.all(A <= 0, axis=1))), key="axis"),
+        Bug("returned a count of dead units, not a fraction",
+            lambda A: float(np.sum(np.all(A <= 0, axis=0))), key="count")],
 }
 
 PARTS = [
     Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix,
          hidden(_confusion_cases, _confusion_sizes), public_cases=_confusion_cases,
          compare=make_compare(names=("cm",), bugs=BUGS["ex08.confusion_matrix"]),
-         description="confusion matrix: rows are true classes, columns predictions"),
+         description="confusion matrix: rows are true classes, columns predictions",
+         skill="derive"),
     Part("ex08.per_class_accuracy", "per_class_accuracy", 1, per_class_accuracy,
          hidden(_per_class_cases, _classes), public_cases=_per_class_cases,
          compare=make_compare(names=("accuracy",), bugs=BUGS["ex08.per_class_accuracy"]),
-         description="accuracy of each true class from the confusion matrix"),
+         description="accuracy of each true class from the confusion matrix", skill="derive"),
+    Part("ex08.dead_fraction", "dead_fraction", 1, dead_fraction,
+         hidden(_relu_cases, _relu_sizes), public_cases=_relu_cases, skill="derive",
+         compare=make_compare(names=("fraction",), bugs=BUGS["ex08.dead_fraction"]),
+         description="the fraction of dead ReLU units in a layer's outputs"),
     Part("ex08.predict", "predict", 3, _trained_predict, _heldout_cases,
          compare=accuracy_target, public_cases=_validation_cases,
-         description=f"your MLP on raw pixels: accuracy >= {TARGET_ACCURACY}"),
+         description=f"your MLP on raw pixels: accuracy >= {TARGET_ACCURACY}",
+         skill="transcribe"),
 ]

@@ -146,8 +146,10 @@ def test_other_exercise_metadata_is_an_error_row(ex05):
 
 
 # ---- ex09: the quiz answers -------------------------------------------------------------
-QUIZ = [p.id for p in importlib.import_module("bplab.grading.exercises.ex09").PARTS]
-KEY = {p.id: p.reference for p in importlib.import_module("bplab.grading.exercises.ex09").PARTS}
+EX09_PARTS = importlib.import_module("bplab.grading.exercises.ex09").PARTS
+QUIZ = [p.id for p in EX09_PARTS if p.kind == "value"]      # the letters; the counting parts
+KEY = {p.id: p.reference for p in EX09_PARTS if p.kind == "value"}  # are functions
+FULL_MARKS = sum(p.points for p in EX09_PARTS)
 
 
 def _quiz(source_of):
@@ -163,7 +165,7 @@ BRUTE = ("{var} = 'a'\nfor _letter in 'abcd':\n"
          "        {var} = _letter\n        break")
 
 EX09_ATTACKS = kit.selected({
-    "honest_full": (lambda: kit.solution("ex09"), len(QUIZ)),
+    "honest_full": (lambda: kit.solution("ex09"), FULL_MARKS),
     "honest_blank": (lambda: kit.blank("ex09"), 0),
     "quiz_key_import": (lambda: _quiz(lambda pid, var: (
         f"from bplab.grading.exercises.ex09 import QUESTIONS\n"
