@@ -106,7 +106,8 @@ class Part:
         before it: "derive" (the method was taught, the answer's formula or code is printed
         nowhere before the hints), "diagnose" (find and name or fix a bug), "measure" (count
         or time something and read the number), "transcribe" (the formula or code is printed
-        in the task or an earlier lesson) or "recall" (a fact the lessons state)
+        in the task or an earlier lesson) or "recall" (a fact the lessons state); "" until
+        someone judges it (the course's own parts all state one: tests/test_exercise_design.py)
     """
 
     id: str
@@ -118,10 +119,10 @@ class Part:
     compare: Callable[[Any, Any, Case], tuple[bool, str]] | None = None
     description: str = ""
     public_cases: Callable[[np.random.Generator], list[Case]] | None = None
-    skill: str = "transcribe"
+    skill: str = ""
 
     def __post_init__(self):
-        if self.skill not in SKILLS:
+        if self.skill not in (*SKILLS, ""):
             raise ValueError(f"Part {self.id}: skill must be one of {SKILLS}, got {self.skill!r}")
         if self.kind not in ("function", "value"):
             raise ValueError(f"Part {self.id}: kind must be 'function' or 'value', "
