@@ -73,11 +73,11 @@ def _hint_ladders(path: Path) -> list[tuple[int, list[str]]]:
 
 @pytest.mark.parametrize("path", sorted((REPO / "solutions").glob("ex*.ipynb")),
                          ids=lambda p: p.stem)
-def test_hints_are_staged_and_the_first_is_never_code(path):
+def test_the_first_hint_is_never_code(path):
+    """(test_exercise_parts checks that every part has two or three nested hints.)"""
     ladders = _hint_ladders(path)
     assert ladders, f"{path.name} has no hints"
     for index, hints in ladders:
-        assert 2 <= len(hints) <= 3, f"{path.name} [{index}]: {len(hints)} hints, want 2 or 3"
         assert not CODE_IN_HINT.search(hints[0]), (
             f"{path.name} [{index}]: hint 1 shows code; it should be a question or a nudge:\n"
             f"{hints[0][:300]}")
