@@ -21,7 +21,6 @@ from .base import (
     set_grad_bars,
     show,
 )
-from .controls import IntSlider  # named, keyboard-usable sliders
 from .playground import MAX_DEPTH
 
 
@@ -34,6 +33,7 @@ class GradientFlowLab(Lab):
         import ipywidgets as W
 
         from ..data import make_moons
+        from .controls import IntSlider
 
         self.num_steps, self.width, self.lr, self.seed = steps, width, lr, rng
         self.X, self.y = make_moons(200, noise=0.1, rng=rng)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Lab, new_figure, picture, show
-from .controls import FloatLogSlider, IntSlider  # named, keyboard-usable sliders
 
 LR_SLIDER_WIDTH = "560px"  # ~8 px per slider step: a mouse can pick one lr
 
@@ -20,6 +19,7 @@ class LRExplorer(Lab):
 
         from ..viz.landscapes import plot_landscape
         from ..viz.surfaces import SURFACES, bowl_2d
+        from .controls import FloatLogSlider, IntSlider
 
         self.lr = FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.0), step=0.05,
                                    description="learning rate", readout_format=".3g",

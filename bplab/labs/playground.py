@@ -22,12 +22,6 @@ from .base import (
     set_grad_bars,
     show,
 )
-from .controls import (  # named, keyboard-usable sliders
-    FloatLogSlider,
-    FloatSlider,
-    IntSlider,
-    SelectionSlider,
-)
 from .network_view import GRID, NetworkView, unit_colors
 from .playground_data import (
     CLASSIFICATION,
@@ -62,6 +56,8 @@ class Playground(Lab):
     # -- construction --------------------------------------------------------------------
     def _build_controls(self, unit_view: bool) -> None:
         import ipywidgets as W
+
+        from .controls import FloatLogSlider, FloatSlider, IntSlider, SelectionSlider
 
         st, lay = {"description_width": "95px"}, W.Layout(width="290px")
         self.dataset = W.Dropdown(options=CLASSIFICATION + REGRESSION, description="dataset",

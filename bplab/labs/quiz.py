@@ -14,7 +14,6 @@ import textwrap
 from pathlib import Path
 
 from .base import Lab, new_figure, render_png
-from .controls import RadioChoice, Status
 
 QUIZ_DIR = Path(__file__).with_name("quizzes")
 FIELDS = ("question", "options", "answer", "explanation")
@@ -27,6 +26,8 @@ class Question(Lab):
 
     def __init__(self, question: str, options, answer: int, explanation: str = ""):
         import ipywidgets as W
+
+        from .controls import RadioChoice, Status
 
         options = [str(o) for o in options]
         if len(options) < 2:
