@@ -99,6 +99,38 @@ def series(ax) -> list[tuple[str, tuple, tuple]]:
     return found
 
 
+def colormap_problems(axes) -> list[str]:
+    """Colour scales (heatmaps, filled contours, coloured contour lines) whose order a
+    colour-blind reader cannot read: a sequential map must keep its lightness (J' in
+    CAM02-UCS) monotonic under each deficiency, so "more" reads as lighter or darker without
+    hue; a diverging map must be monotonic on each side of its light middle, and its two
+    ends must stay more than MIN_DELTA_E apart (which sign is which)."""
+    out = []
+    for ax in axes:
+        for artist in [*ax.images, *ax.collections]:
+            array = artist.get_array() if hasattr(artist, "get_array") else None
+            if array is None or np.ndim(array) > 2 or artist.get_cmap() is None:
+                continue  # RGB pictures (the class regions) are checked by their colours
+            cmap = artist.get_cmap()
+            colours = cmap(np.linspace(0, 1, 33))[:, :3]
+            if np.ptp(colours, axis=0).max() < 1e-6:
+                continue  # one colour (black contour lines): no scale to read
+            for deficiency in (None, *DEFICIENCIES):
+                light = colorspacious.cspace_convert(seen_as(colours, deficiency), "sRGB1",
+                                                     "CAM02-UCS")[:, 0]
+                steps = np.diff(light)
+                if np.all(steps > 0) or np.all(steps < 0):
+                    continue
+                middle = int(np.argmax(light))
+                sides = np.diff(light[:middle + 1]), np.diff(light[middle:])
+                diverging = (0 < middle < len(light) - 1 and np.all(sides[0] > 0)
+                             and np.all(sides[1] < 0))
+                if not diverging or delta_e(colours[0], colours[-1]) <= MIN_DELTA_E:
+                    out.append(f"{ax.get_title()!r}: colour map {cmap.name!r} does not read "
+                               f"in order under {deficiency or 'normal vision'}")
+    return out
+
+
 def clashes(axes) -> list[str]:
     """Pairs of series on the same Axes that only colour tells apart, and too little."""
     out = []
@@ -205,7 +237,8 @@ def test_every_viz_plot_is_called_here():
 def test_viz_series_differ_by_more_than_colour_for_colour_blind_readers(name):
     ax = _calls()[name]()
     try:
-        assert not clashes(ax.figure.axes), "\n".join(clashes(ax.figure.axes))
+        problems = clashes(ax.figure.axes) + colormap_problems(ax.figure.axes)
+        assert not problems, "\n".join(problems)
     finally:
         import matplotlib.pyplot as plt
 
@@ -213,7 +246,8 @@ def test_viz_series_differ_by_more_than_colour_for_colour_blind_readers(name):
 
 
 def test_a_colour_clash_is_caught():
-    """The check can fail: two legend lines in tab:green and tab:orange, same style."""
+    """The checks can fail: two legend lines in tab:green and tab:orange of one style; a
+    rainbow colour map ('jet') whose lightness goes up and down."""
     from bplab.labs.base import new_figure
 
     ax = new_figure(3, 2).subplots()
@@ -222,6 +256,10 @@ def test_a_colour_clash_is_caught():
     assert clashes([ax])
     ax.lines[1].set_linestyle("--")
     assert not clashes([ax])
+    image = ax.imshow(np.arange(12.0).reshape(3, 4), cmap="jet")
+    assert colormap_problems([ax])
+    image.set_cmap("viridis")
+    assert not colormap_problems([ax])
 
 
 # ---- the labs' pictures and colours ----------------------------------------------------------
@@ -240,8 +278,9 @@ def test_class_colours_and_weight_signs_stay_apart():
 
 def test_the_labs_pictures_keep_series_apart():
     """The playground (loss train vs test, class regions, gradient bars with a red bar that
-    can't be drawn), the gradient-flow lab and the lr explorer, as drawn."""
-    from bplab.labs import gradient_flow_lab, lr_explorer, playground
+    can't be drawn), the gradient-flow lab (its heatmap), the lr explorer and the backprop
+    stepper, as drawn."""
+    from bplab.labs import backprop_stepper, gradient_flow_lab, lr_explorer, playground
 
     pg = playground(n=60, resolution=12)
     pg.lr.value = 10.0  # a diverging run: red bars and the message, too
@@ -249,7 +288,9 @@ def test_the_labs_pictures_keep_series_apart():
         pg.step()
     gf = gradient_flow_lab(steps=8)
     gf.depth.value, gf.activation.value, gf.init.value = 8, "sigmoid", "small"
+    stepper = backprop_stepper(_graph()[0])
+    stepper.step()
     found = []
-    for lab in (pg, gf, lr_explorer()):
-        found += clashes(lab.fig.axes)
+    for lab in (pg, gf, lr_explorer(), stepper):
+        found += clashes(lab.fig.axes) + colormap_problems(lab.fig.axes)
     assert not found, "\n".join(found)
