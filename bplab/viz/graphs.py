@@ -172,8 +172,8 @@ _PART_EDGES = ["-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2))]
 
 
 def plot_course_map(ax=None):
-    """The lessons (``bplab.course.LESSONS``) as boxes on a path in two rows, coloured by
-    part of the course, each with the exercise it pairs with.
+    """The lessons (``bplab.course.LESSONS``) as boxes on a path in two rows, coloured and
+    edged (solid, dashed, dotted...) by part of the course, each with its exercise.
 
     Returns
     -------

@@ -200,7 +200,8 @@ def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
                          xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                          points: Mapping[str, Sequence[float]] | None = None,
                          levels: int = 20, title: str | None = None):
-    """Contours of a 2-D loss with the path of each optimiser on top, one colour per path.
+    """Contours of a 2-D loss with the path of each optimiser on top, one colour and one
+    line style per path.
 
     Parameters
     ----------

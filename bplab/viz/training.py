@@ -28,9 +28,9 @@ __all__ = [
     "plot_loss_curve",
 ]
 
-# Class colours: orange and blue as in TensorFlow Playground, then green and red.
-# Orange, blue, then Okabe-Ito's bluish green and vermilion: apart for colour-blind readers
-# too (tests/labs/test_colour_blind.py); the former green and red were not.
+# Class colours: orange and blue as in TensorFlow Playground, then Okabe-Ito's bluish green
+# and vermilion, apart for colour-blind readers too (tests/labs/test_colour_blind.py); the
+# former green and red were not.
 CLASS_COLORS = np.array([[0.96, 0.55, 0.15], [0.15, 0.45, 0.80],
                          [0.00, 0.62, 0.45], [0.84, 0.37, 0.00]])
 
