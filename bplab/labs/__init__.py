@@ -1,5 +1,8 @@
 """Interactive labs on ipywidgets, one module per lab; ``bp.labs``.
 
+Their sliders, and a quiz's choices and verdict, are bplab's own anywidget controls
+(controls.py): native inputs a screen reader names and a keyboard moves.
+
 ``quiz`` (quiz.py), ``backprop_stepper`` (stepper.py), ``lr_explorer`` (lr_explorer.py),
 ``playground`` (playground.py, with network_view.py and playground_data.py),
 ``gradient_flow_lab`` (gradient_flow.py); base.py holds what they share (the Lab base,
@@ -11,7 +14,8 @@ its controls, model, history and figure stay reachable as attributes, and its ca
 are plain methods, so tests drive a lab without a browser: set a control's ``value``
 (the observer fires) or call the method directly.
 
-ipywidgets is imported inside the lab classes, so ``import bplab`` stays light.
+ipywidgets (and anywidget, with controls.py) is imported inside the lab classes, so
+``import bplab`` and ``import bplab.labs`` stay light.
 """
 
 from .gradient_flow import gradient_flow_lab

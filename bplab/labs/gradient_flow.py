@@ -33,18 +33,19 @@ class GradientFlowLab(Lab):
         import ipywidgets as W
 
         from ..data import make_moons
+        from .controls import IntSlider
 
         self.num_steps, self.width, self.lr, self.seed = steps, width, lr, rng
         self.X, self.y = make_moons(200, noise=0.1, rng=rng)
         self.message = ""
         st, lay = {"description_width": "95px"}, W.Layout(width="300px")
-        self.depth = W.IntSlider(value=6, min=1, max=MAX_DEPTH, description="hidden layers",
+        self.depth = IntSlider(value=6, min=1, max=MAX_DEPTH, description="hidden layers",
                                  continuous_update=False, style=st, layout=lay)
         self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="relu",
                                      description="activation", style=st, layout=lay)
         self.init = W.Dropdown(options=["zeros", "small", "large", "xavier", "he"],
                                value="he", description="init", style=st, layout=lay)
-        self.step = W.IntSlider(value=0, min=0, max=steps - 1, description="bars at step",
+        self.step = IntSlider(value=0, min=0, max=steps - 1, description="bars at step",
                                 continuous_update=False, style=st,
                                 layout=W.Layout(width="600px"))
         self.play_button = W.Button(layout=W.Layout(width="90px"))

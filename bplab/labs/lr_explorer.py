@@ -19,12 +19,13 @@ class LRExplorer(Lab):
 
         from ..viz.landscapes import plot_landscape
         from ..viz.surfaces import SURFACES, bowl_2d
+        from .controls import FloatLogSlider, IntSlider
 
-        self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.0), step=0.05,
+        self.lr = FloatLogSlider(value=lr, base=10, min=-3, max=np.log10(2.0), step=0.05,
                                    description="learning rate", readout_format=".3g",
                                    continuous_update=False, layout=W.Layout(width=LR_SLIDER_WIDTH),
                                    style={"description_width": "initial"})
-        self.steps = W.IntSlider(value=steps, min=5, max=60, description="steps",
+        self.steps = IntSlider(value=steps, min=5, max=60, description="steps",
                                  continuous_update=False)
         self.fig = new_figure(9.0, 3.6)
         self.ax1d, self.ax2d = self.fig.subplots(1, 2)

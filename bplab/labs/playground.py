@@ -57,36 +57,38 @@ class Playground(Lab):
     def _build_controls(self, unit_view: bool) -> None:
         import ipywidgets as W
 
+        from .controls import FloatLogSlider, FloatSlider, IntSlider, SelectionSlider
+
         st, lay = {"description_width": "95px"}, W.Layout(width="290px")
         self.dataset = W.Dropdown(options=CLASSIFICATION + REGRESSION, description="dataset",
                                   style=st, layout=lay)
-        self.noise = W.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise",
+        self.noise = FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise",
                                    continuous_update=False, style=st, layout=lay)
-        self.train_percent = W.IntSlider(value=70, min=10, max=90, step=10,
+        self.train_percent = IntSlider(value=70, min=10, max=90, step=10,
                                          description="train %", continuous_update=False,
                                          style=st, layout=lay)
         self.show_test = W.Checkbox(value=False, description="show test data", indent=False)
-        self.batch_size = W.IntSlider(value=16, min=1, max=64, description="batch size",
+        self.batch_size = IntSlider(value=16, min=1, max=64, description="batch size",
                                       continuous_update=False, style=st, layout=lay)
         self.feature_buttons = {name: W.ToggleButton(value=name in ("x1", "x2"), description=name,
                                                      layout=W.Layout(width="62px"))
                                 for name in FEATURES}
-        self.depth = W.IntSlider(value=2, min=1, max=MAX_DEPTH, description="hidden layers",
+        self.depth = IntSlider(value=2, min=1, max=MAX_DEPTH, description="hidden layers",
                                  continuous_update=False, style=st, layout=lay)
-        self.width = W.IntSlider(value=8, min=1, max=32, description="width",
+        self.width = IntSlider(value=8, min=1, max=32, description="width",
                                  continuous_update=False, style=st, layout=lay)
         self.activation = W.Dropdown(options=["relu", "tanh", "sigmoid"], value="tanh",
                                      description="activation", style=st, layout=lay)
         self.init = W.Dropdown(options=["zeros", "small", "xavier", "he"], value="xavier",
                                description="init", style=st, layout=lay)
         # 50 steps over ~450 px of track: about 9 px a step, easy to hit with a mouse
-        self.lr = W.FloatLogSlider(value=0.03, base=10, min=-4, max=1, step=0.1,
+        self.lr = FloatLogSlider(value=0.03, base=10, min=-4, max=1, step=0.1,
                                    description="learning rate", readout_format=".1e",
                                    continuous_update=False, style=st,
                                    layout=W.Layout(width="590px"))
         self.optimizer_name = W.Dropdown(options=["sgd", "momentum", "adam"], value="adam",
                                          description="optimizer", style=st, layout=lay)
-        self.l2 = W.SelectionSlider(options=[(f"{r:g}", r) for r in L2_RATES], value=0.0,
+        self.l2 = SelectionSlider(options=[(f"{r:g}", r) for r in L2_RATES], value=0.0,
                                     description="L2 rate", continuous_update=False,
                                     style=st, layout=lay)
         self.unit_view = W.Checkbox(value=unit_view, description="show every unit",

@@ -27,6 +27,8 @@ class Question(Lab):
     def __init__(self, question: str, options, answer: int, explanation: str = ""):
         import ipywidgets as W
 
+        from .controls import RadioChoice, Status
+
         options = [str(o) for o in options]
         if len(options) < 2:
             raise ValueError(f"quiz: options must list at least 2 choices, got {len(options)}")
@@ -36,13 +38,12 @@ class Question(Lab):
                              f"[0, {len(options) - 1}], got {answer!r}")
         self.question, self.options = str(question), options
         self.answer, self.explanation = answer, str(explanation)
-        self.choice = W.RadioButtons(options=[(text, i) for i, text in enumerate(options)],
-                                     value=None, layout=W.Layout(width="auto"))
+        # native radios in a fieldset whose legend is the question; the verdict is read out
+        self.choice = RadioChoice(question=self.question, options=options)
         self.button = W.Button(description="Check", button_style="primary")
-        self.feedback = W.HTML("")
+        self.feedback = Status()
         self.button.on_click(lambda _: self.check())
-        self.widget = W.VBox([W.HTML(f"<b>{html.escape(self.question)}</b>"), self.choice,
-                              self.button, self.feedback])
+        self.widget = W.VBox([self.choice, self.button, self.feedback])
 
     def check(self) -> bool | None:
         """Judge the selected option, show right/wrong and the explanation; None if none."""

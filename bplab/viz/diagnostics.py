@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..layers import ReLU, Sigmoid, Tanh
-from ._common import _new_axes, _style
+from ._common import PALETTE, _new_axes, _style, series_style
 from .digits import _tile
 
 __all__ = [
@@ -93,7 +93,8 @@ def plot_update_ratios(recorder: UpdateRatios, ax=None, *, guide: float = UPDATE
     ax = _new_axes(ax, (7, 3.5))
     steps = np.arange(window, ratios.shape[0] + 1)
     for k, name in enumerate(recorder.names):
-        ax.plot(steps, np.convolve(ratios[:, k], kernel, mode="valid"), lw=1.3, label=name)
+        ax.plot(steps, np.convolve(ratios[:, k], kernel, mode="valid"), lw=1.3, label=name,
+                **series_style(k))
     ax.axhline(guide, color="black", ls="--", lw=1, label=f"guide {guide:g}")
     return _style(ax, "step", "||ΔW|| / ||W||", title, yscale="log", legend=True)
 
@@ -131,6 +132,9 @@ def saturation(model, X: np.ndarray, threshold: float = SATURATED) -> dict[str, 
     return fractions
 
 
+_HATCHES = ("", "//", "..", "xx", "\\\\")
+
+
 def plot_saturation(fractions: Mapping[str, Mapping[str, float]], ax=None,
                     title: str | None = None):
     """Grouped bars: for each moment (e.g. "before", "after"), each layer's saturated fraction.
@@ -154,7 +158,9 @@ def plot_saturation(fractions: Mapping[str, Mapping[str, float]], ax=None,
             raise ValueError(f"plot_saturation: {label!r} has layers {list(values)}, "
                              f"expected {layers}")
         xs = np.arange(len(layers)) + (i - (len(fractions) - 1) / 2) * width
-        bars = ax.bar(xs, [100 * values[name] for name in layers], width, label=label)
+        bars = ax.bar(xs, [100 * values[name] for name in layers], width, label=label,
+                      color=PALETTE[i % len(PALETTE)], edgecolor="black",
+                      hatch=_HATCHES[i % len(_HATCHES)])  # never colour alone
         ax.bar_label(bars, fmt="%.1f %%", fontsize=8)
     ax.set_xticks(range(len(layers)), layers)
     ax.set_ylim(0, 100)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from ..layers import get_activation, sigmoid
-from ._common import _check_callable, _new_axes
+from ._common import FAIL_COLOR, PASS_COLOR, _check_callable, _new_axes, series_style
 
 __all__ = [
     "difference_errors",
@@ -135,8 +135,8 @@ def plot_activations(names: Sequence[str] = ("sigmoid", "tanh", "relu"),
                              f"got {name!r}")
     ax = _new_axes(ax, (6, 4))
     xs = np.linspace(xlim[0], xlim[1], 401)
-    for name in names:
-        ax.plot(xs, _activation_curve(name, xs, derivative),
+    for k, name in enumerate(names):
+        ax.plot(xs, _activation_curve(name, xs, derivative), **series_style(k),
                 label=f"{name}'(x)" if derivative else name)
     ax.axhline(0, color="gray", lw=0.5)
     ax.axvline(0, color="gray", lw=0.5)
@@ -193,8 +193,10 @@ def plot_gradient_check(errors: Mapping[str, float], threshold: float = 1e-7, ax
         raise ValueError("plot_gradient_check: errors is empty; expected {name: rel_error}")
     ax = _new_axes(ax, (6, 4))
     names, values = list(errors), np.maximum(np.array(list(errors.values()), float), 1e-20)
-    colors = ["tab:green" if v < threshold else "tab:red" for v in values]
-    ax.bar(names, values, color=colors)
+    passed = values < threshold  # failing bars: vermilion and hatched, not only red
+    bars = ax.bar(names, values, color=np.where(passed, PASS_COLOR, FAIL_COLOR))
+    for bar, ok in zip(bars, passed):
+        bar.set_hatch("" if ok else "//")
     ax.axhline(threshold, color="black", ls="--", label=f"pass below {threshold:g}")
     ax.set_yscale("log")
     ax.set(ylabel="relative error", ylim=(1e-16, 1.0),
@@ -239,13 +241,14 @@ def plot_cost_scaling(n_params: Sequence[float], seconds: Mapping[str, Sequence[
     if len(seconds) == 0:
         raise ValueError("plot_cost_scaling: seconds is empty, expected at least one method")
     ax = _new_axes(ax, (6, 4))
-    for label, values in seconds.items():
+    for k, (label, values) in enumerate(seconds.items()):
         values = np.asarray(values, dtype=float)
         if values.shape != n_params.shape:
             raise ValueError(f"plot_cost_scaling: {label!r} has {values.shape} values, "
                              f"expected {n_params.shape} like n_params")
         slope = loglog_slope(n_params, values)
-        ax.plot(n_params, values, "o-", label=f"{label}  (slope {slope:.2f})")
+        ax.plot(n_params, values, "-", **series_style(k, marker=True),
+                label=f"{label}  (slope {slope:.2f})")
     ax.set(xscale="log", yscale="log", xlabel="number of parameters P", ylabel=ylabel,
            title=title or "")
     ax.grid(True, which="major", alpha=0.3)

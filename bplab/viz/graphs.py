@@ -166,11 +166,14 @@ def draw_graph(root, ax=None, *, highlight=None, show_grad: bool = True,
 
 
 _PART_COLORS = ["#d9d9d9", "#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb"]
+# pale fills keep the black text readable, but several look alike to colour-blind readers:
+# each part's boxes also have their own edge style (solid, dashed, dotted, ...)
+_PART_EDGES = ["-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2))]
 
 
 def plot_course_map(ax=None):
-    """The lessons (``bplab.course.LESSONS``) as boxes on a path in two rows, coloured by
-    part of the course, each with the exercise it pairs with.
+    """The lessons (``bplab.course.LESSONS``) as boxes on a path in two rows, coloured and
+    edged (solid, dashed, dotted...) by part of the course, each with its exercise.
 
     Returns
     -------
@@ -184,7 +187,8 @@ def plot_course_map(ax=None):
     for i, lesson in enumerate(LESSONS):
         row, col = divmod(i, per_row)
         x, y = col * step, 1.9 if row == 0 else 0.0
-        ax.add_patch(_box(x, y, _PART_COLORS[lesson.part], dashed=lesson.stem is None))
+        ax.add_patch(_box(x, y, _PART_COLORS[lesson.part], _PART_EDGES[lesson.part],
+                          hatch="//" if lesson.stem is None else None))
         ax.text(x + 0.9, y + 0.76, lesson.number, ha="center", va="center", fontsize=12,
                 fontweight="bold")
         ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8)
@@ -198,22 +202,24 @@ def plot_course_map(ax=None):
     right = (per_row - 1) * step
     ax.annotate("", xy=(0.9, 1.05), xytext=(right + 0.9, 1.6),
                 arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=-0.08"})
-    handles = [_box(0, 0, c) for c in _PART_COLORS[:len(PARTS)]]
+    handles = [_box(0, 0, c, e) for c, e in zip(_PART_COLORS[:len(PARTS)], _PART_EDGES)]
     ax.legend(handles, PARTS, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(PARTS),
               fontsize=8, frameon=False)
     ax.set_xlim(-0.2, right + 2.0)
     ax.set_ylim(-0.4, 3.1)
     ax.set_axis_off()
     ax.set_title(f"The course: {len(lessons())} lessons in notebooks/, "
-                 f"{len(exercises())} exercises in exercises/ (under each lesson; a dashed "
+                 f"{len(exercises())} exercises in exercises/ (under each lesson; a hatched "
                  "box is an exercise of its own)")
     return ax
 
 
-def _box(x: float, y: float, color: str, dashed: bool = False):
+def _box(x: float, y: float, color: str, edge="-", hatch=None):
+    """A lesson's box: its part's colour and edge style (colour is never the only cue);
+    hatched for an exercise with no lesson of its own."""
     from matplotlib.patches import FancyBboxPatch
     return FancyBboxPatch((x, y), 1.8, 1.0, boxstyle="round,pad=0.05", facecolor=color,
-                          edgecolor="black", linewidth=0.8, linestyle="--" if dashed else "-")
+                          edgecolor="black", linewidth=1.1, linestyle=edge, hatch=hatch)
 
 
 def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):

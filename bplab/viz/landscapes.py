@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._common import _check_callable, _new_axes
+from ._common import _check_callable, _new_axes, series_style
 
 __all__ = [
     "plot_gradient_descent_1d",
@@ -200,7 +200,8 @@ def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
                          xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                          points: Mapping[str, Sequence[float]] | None = None,
                          levels: int = 20, title: str | None = None):
-    """Contours of a 2-D loss with the path of each optimiser on top, one colour per path.
+    """Contours of a 2-D loss with the path of each optimiser on top, one colour and one
+    line style per path.
 
     Parameters
     ----------
@@ -225,8 +226,9 @@ def plot_optimizer_paths(loss, paths: Mapping[str, np.ndarray], ax=None, *,
         if path.ndim != 2 or path.shape[1] != 2 or len(path) == 0:
             raise ValueError(f"plot_optimizer_paths: path {label!r} has shape {path.shape}, "
                              "expected (K, 2)")
-        color = f"C{(k + 1) % 10}"
-        ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, lw=1.2, label=label)
+        style = series_style(k)
+        color = style["color"]
+        ax.plot(path[:, 0], path[:, 1], marker=".", ms=3, lw=1.2, label=label, **style)
         ax.plot(*path[0], "s", color=color, ms=6)
         ax.plot(*path[-1], "o", color=color, ms=7, markeredgecolor="black")
     for label, (w1, w2) in (points or {}).items():

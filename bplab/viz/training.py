@@ -18,7 +18,7 @@ import numpy as np
 from ..layers import sigmoid
 from ..losses import softmax
 from ..validation import check_int
-from ._common import _new_axes, _style
+from ._common import _new_axes, _style, series_style
 
 __all__ = [
     "plot_decision_boundary",
@@ -29,9 +29,11 @@ __all__ = [
     "plot_loss_curve",
 ]
 
-# Class colours: orange and blue as in TensorFlow Playground, then green and red.
+# Class colours: orange and blue as in TensorFlow Playground, then Okabe-Ito's bluish green
+# and vermilion, apart for colour-blind readers too (tests/labs/test_colour_blind.py); the
+# former green and red were not.
 CLASS_COLORS = np.array([[0.96, 0.55, 0.15], [0.15, 0.45, 0.80],
-                         [0.20, 0.63, 0.30], [0.80, 0.20, 0.25]])
+                         [0.00, 0.62, 0.45], [0.84, 0.37, 0.00]])
 
 
 GRAD_FLOOR = 1e-12  # norms below this (e.g. exact zeros) are drawn at the floor
@@ -309,13 +311,13 @@ def plot_loss_comparison(histories: Mapping[str, object], ax=None, smooth: int =
     if len(histories) == 0:
         raise ValueError("plot_loss_comparison: histories is empty, expected at least one run")
     ax = _new_axes(ax, (6, 4))
-    for label, hist in histories.items():
+    for k, (label, hist) in enumerate(histories.items()):
         loss = _smooth(np.asarray(hist.loss, dtype=float), int(smooth))
         x = np.arange(1, loss.size + 1, dtype=float)
         if per == "epoch" and hist.steps_per_epoch:
             x = x / hist.steps_per_epoch
         diverged = getattr(hist, "diverged_at", None) is not None
-        ax.plot(x, loss, label=f"{label} (diverged)" if diverged else label)
+        ax.plot(x, loss, **series_style(k), label=f"{label} (diverged)" if diverged else label)
         if diverged and loss.size:
             ax.plot(x[-1], loss[-1], "x", color="red", markersize=10, markeredgewidth=2)
     ax.set(xlabel="epoch" if per == "epoch" else "step", ylabel="training loss",
@@ -343,12 +345,13 @@ def plot_depth_profile(profiles: Mapping[str, Sequence[float]], ax=None,
     if len(profiles) == 0:
         raise ValueError("plot_depth_profile: profiles is empty, expected at least one line")
     ax = _new_axes(ax, (6, 4))
-    for label, values in profiles.items():
+    for k, (label, values) in enumerate(profiles.items()):
         values = np.asarray(values, dtype=float)
         if values.ndim != 1:
             raise ValueError(f"plot_depth_profile: profile {label!r} has shape {values.shape}, "
                              "expected (L,) with one value per layer")
-        ax.plot(np.arange(1, values.size + 1), values, "o-", label=label)
+        ax.plot(np.arange(1, values.size + 1), values, "-", **series_style(k, marker=True),
+                label=label)
     ax.set(xlabel="layer (1 = next to the input)", ylabel=ylabel, yscale=yscale,
            title=title or "")
     ax.xaxis.get_major_locator().set_params(integer=True)

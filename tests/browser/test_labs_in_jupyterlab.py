@@ -43,10 +43,11 @@ def output_with(page, *texts: str):
 
 
 def slider(output, label: str):
-    """(handle, readout) of the ipywidgets slider labelled ``label`` inside ``output``."""
-    box = output.locator(".widget-slider").filter(
-        has=output.page.locator(".widget-label", has_text=label)).first
-    return box.locator(".noUi-handle").first, box.locator(".widget-readout").first
+    """(input, readout) of the bplab slider labelled ``label`` inside ``output``: a native
+    ``<input type="range">`` named by its ``<label>`` (bplab.labs.controls)."""
+    box = output.locator(".bplab-slider").filter(
+        has=output.page.locator("label", has_text=label)).first
+    return box.locator('input[type="range"]').first, box.locator(".bplab-slider-readout").first
 
 
 def move(page, handle, *keys: str) -> None:
@@ -89,9 +90,7 @@ def test_playground_play_lr_during_the_run_and_pause(page, jupyter_lab, artifact
     lab.screenshot(path=artifacts / "playground_1_playing.png")
 
     lr_handle, lr_readout = slider(lab, "learning rate")
-    track = lab.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text="learning rate")).locator(".noUi-target")
-    assert track.first.bounding_box()["width"] / 50 >= 5  # 50 steps, >= 5 px each: mouse-sized
+    assert lr_handle.bounding_box()["width"] / 50 >= 5  # 50 steps, >= 5 px each: mouse-sized
     old_lr = lr_readout.inner_text()
     move(page, lr_handle, "ArrowLeft", "ArrowLeft", "ArrowLeft")
     expect(lr_readout).not_to_have_text(old_lr)
@@ -238,17 +237,18 @@ def test_a_lesson_run_saved_and_reopened_shows_its_labs_not_model_not_found(
     page.screenshot(path=artifacts / "reopened_after_save.png", full_page=True)
 
 
-# ipywidgets 8 draws a slider as a noUiSlider handle (role="slider") that carries no name,
-# and offers no way to give it one from Python: the one rule the labs still break (issue 14).
-KNOWN_GAPS = {"aria-input-field-name": "noUi-handle"}
-
-
-def test_the_labs_pass_axe_but_for_the_slider_handles_and_every_picture_says_what_it_shows(
-        page, jupyter_lab):
-    """axe-core's WCAG 2.1 A/AA rules on the five labs' outputs, once they have run."""
-    from playwright.sync_api import expect
-
+def _axe_clean(page, when: str) -> None:
     from tests.browser.axe import axe_violations, format_violations
+
+    violations = axe_violations(page)
+    assert not violations, f"{when}:\n{format_violations(violations)}"
+
+
+def test_the_labs_and_quizzes_pass_axe_and_every_picture_says_what_it_shows(page, jupyter_lab):
+    """axe-core's WCAG 2.1 A/AA rules on every lab's and quiz's output, 0 violations: once
+    they have run, after a quiz's Check with no pick, a wrong pick and a right pick. Every
+    slider is a native range input whose accessible name is its label (issue 14 §6)."""
+    from playwright.sync_api import expect
 
     open_and_run_all(page, jupyter_lab, "labs_fixture.ipynb")
     pictures = page.locator(".jp-OutputArea-output img.widget-image")
@@ -257,10 +257,51 @@ def test_the_labs_pass_axe_but_for_the_slider_handles_and_every_picture_says_wha
     titles = pictures.evaluate_all("imgs => imgs.filter(i => i.offsetParent).map(i => i.title)")
     assert len(titles) >= 4 and all(len(t) > 40 for t in titles), titles
     assert any("healthy" in t or "vanishing" in t or "exploding" in t for t in titles), titles
-    violations = [v for v in axe_violations(page)
-                  if not (v["id"] in KNOWN_GAPS
-                          and all(KNOWN_GAPS[v["id"]] in n for n in v["nodes"]))]
-    assert not violations, format_violations(violations)
+    outputs = page.locator(".jp-OutputArea-output")
+    for name in ("learning rate", "steps", "hidden layers", "bars at step", "noise", "train %",
+                 "batch size", "width", "L2 rate"):
+        expect(outputs.get_by_role("slider", name=name).first).to_be_visible()
+    sliders = outputs.get_by_role("slider")
+    assert sliders.count() == 11, sliders.count()  # 2 + 2 + 7: lr explorer, flow, playground
+    assert sliders.evaluate_all("els => els.every(el => el.labels.length === 1 && "
+                                "el.labels[0].innerText.trim().length > 0)"), \
+        "every slider is named by its own <label> (ids unique)"
+    lr = outputs.get_by_role("slider", name="learning rate").first
+    assert re.fullmatch(r"0\.1", lr.get_attribute("aria-valuetext")), \
+        "a log slider must announce its value, not its exponent"
+    _axe_clean(page, "after Run All, the quizzes unanswered")
+
+    lesson_quiz = output_with(page, "Self-check quiz, lesson 05")
+    lesson_quiz.get_by_role("button", name="Check").first.click()
+    expect(lesson_quiz).to_contain_text("Pick an answer first")
+    quiz = output_with(page, "What does backward() compute")
+    quiz.get_by_text("its learning rate").click()
+    quiz.get_by_role("button", name="Check").click()
+    expect(quiz).to_contain_text("Not quite.")
+    _axe_clean(page, "after Check with no pick and with a wrong pick")
+    quiz.get_by_role("radio", name="d(output)/d(node)").check()  # the text is in the verdict too
+    quiz.get_by_role("button", name="Check").click()
+    expect(quiz).to_contain_text("Right.")
+    _axe_clean(page, "after Check with the right pick")
+
+
+def test_a_quiz_from_the_keyboard_alone(page, jupyter_lab):
+    """Tab to the quiz's options, arrow keys pick one, Tab to Check, Enter judges it."""
+    from playwright.sync_api import expect
+
+    open_and_run_all(page, jupyter_lab, "labs_fixture.ipynb")
+    quiz = output_with(page, "What does backward() compute")
+    expect(quiz.get_by_role("button", name="Check")).to_be_visible(timeout=90_000)
+    # while Run All still runs the labs below, a widget holds its second change until the
+    # kernel answers the first, and the Check click could overtake the pick
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    quiz.get_by_role("radio").first.focus()
+    page.keyboard.press("Space")                 # the first option: "its value"
+    page.keyboard.press("ArrowDown")             # the second: "d(output)/d(node)"
+    expect(quiz.get_by_role("radio", name="d(output)/d(node)")).to_be_checked()
+    _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.trim() === 'Check'")
+    page.keyboard.press("Enter")
+    expect(quiz).to_contain_text("Right.")
 
 
 def _tab_to(page, matches: str, limit: int = 60) -> None:
@@ -291,8 +332,7 @@ def test_the_playground_from_the_keyboard_alone(page, jupyter_lab, artifacts):
     _, depth = slider(lab, "hidden layers")
     before = depth.inner_text()
     lab.locator("select").first.focus()
-    _tab_to(page, "el.getAttribute('role') === 'slider' && el.closest('.widget-slider')"
-                  ".innerText.includes('hidden layers')")
+    _tab_to(page, "el.type === 'range' && el.labels[0].innerText.includes('hidden layers')")
     page.keyboard.press("ArrowRight")
     expect(depth).not_to_have_text(before)
     _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.trim() === 'Step'")
@@ -301,3 +341,36 @@ def test_the_playground_from_the_keyboard_alone(page, jupyter_lab, artifacts):
     wait_for_new_image(image, src)
     expect(summary).to_contain_text("epoch 1,")
     lab.screenshot(path=artifacts / "playground_keyboard_only.png")
+
+
+def test_every_slider_is_reached_by_tab_and_moved_by_the_arrow_keys(page, jupyter_lab):
+    """In each lab, Tab from its first control walks through all of its controls; every
+    slider it reaches moves with ArrowRight (ArrowLeft at its maximum), and its announced
+    value (aria-valuetext) follows. The 11 sliders of the three labs that have sliders."""
+    from playwright.sync_api import expect
+
+    open_and_run_all(page, jupyter_lab, "labs_fixture.ipynb")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    reached = []
+    for texts in (("learning rate", "steps", "1-D"), ("bars at step",),
+                  ("hidden layers", "show every unit")):
+        lab = output_with(page, *texts)
+        lab.locator("input, select, button").first.focus()
+        for _ in range(60):
+            if not lab.evaluate("(out) => out.contains(document.activeElement)"):
+                break
+            focused = page.evaluate(
+                "() => { const el = document.activeElement; return el.type === 'range' ? "
+                "[el.labels[0].innerText, el.value === el.max] : null; }")
+            if focused:
+                name, at_max = focused
+                handle = lab.get_by_role("slider", name=name)
+                before = handle.get_attribute("aria-valuetext")
+                page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+                expect(handle).not_to_have_attribute("aria-valuetext", before)
+                reached.append(name)
+            page.keyboard.press("Tab")
+    assert sorted(reached) == sorted(["learning rate", "steps", "hidden layers", "bars at step",
+                                      "noise", "train %", "batch size", "hidden layers",
+                                      "width", "learning rate", "L2 rate"]), reached
+

@@ -77,11 +77,12 @@ def test_plot_logistic_boundary_and_shape_errors():
         bp.viz.plot_logistic_boundary(np.ones(3), 0.0, X, y)
 
 
-def test_plot_gradient_check_colours_failures_red():
+def test_plot_gradient_check_marks_failures_by_colour_and_hatch():
     ax = bp.viz.plot_gradient_check({"W1": 1e-10, "b1": 0.0, "W2": 1e-2})
     colors = [tuple(p.get_facecolor()[:3]) for p in ax.patches]
-    green, red = matplotlib.colors.to_rgb("tab:green"), matplotlib.colors.to_rgb("tab:red")
-    assert colors == [green, green, red]
+    ok, bad = (matplotlib.colors.to_rgb(c) for c in ("#0072B2", "#D55E00"))  # blue, vermilion
+    assert colors == [ok, ok, bad]
+    assert [p.get_hatch() or "" for p in ax.patches] == ["", "", "//"]  # not colour alone
     with pytest.raises(ValueError, match="errors is empty"):
         bp.viz.plot_gradient_check({})
 
