@@ -63,6 +63,10 @@ _LOCAL = ("02_computational_graphs_autograd.ipynb",
           "The backward pass: local derivative × upstream gradient")
 _JACOBIAN = ("10_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
 _NORM = ("10_backprop_as_vjp.ipynb", "Normalisation: every layer back to a standard scale")
+_CRITICAL = ("06_learning_rates_optimizers.ipynb", "Where they go: local minima and saddle points")
+_EXPLODING = ("07_vanishing_exploding_gradients.ipynb", "Exploding, layer by layer")
+_WATCHING = ("08_handwritten_digits.ipynb", "Watching each layer train")
+_COST = ("09_why_backprop.ipynb", "Two ways to get a gradient, and what each costs")
 _ADAM = ("06_learning_rates_optimizers.ipynb", "Momentum and Adam")
 _MINIBATCH = ("05_training_an_mlp.ipynb", "Mini-batch stochastic gradient descent")
 LESSONS = {
@@ -96,6 +100,23 @@ LESSONS = {
     "sign": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
     "mask not scaled": [("10_backprop_as_vjp.ipynb",
                          "Dropout: a random mask, kept for the backward pass")],
+    "1 - s": [_LOCAL, _ACTIVATIONS],
+    "mixed terms": [("01_derivatives_chain_rule.ipynb", "Partial derivatives and the gradient")],
+    "4h^2": [("01_derivatives_chain_rule.ipynb",
+              "Numerical derivatives: forward vs central differences")],
+    "zero eigenvalue": [_CRITICAL],
+    "gradient": [_CRITICAL],
+    "direction": [_EXPLODING],
+    "L - 1": [_EXPLODING],
+    "arithmetic mean": [_EXPLODING],
+    "entries": [_WATCHING],
+    "any": [_WATCHING],
+    "count": [_WATCHING],
+    "no bias": [_COST],
+    "backward = forward": [_COST],
+    "dX counted": [_COST],
+    "no N": [_COST],
+    "one pass": [_COST],
     "no step": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
     "biases": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule"),
                ("04_backprop_matrix_form.ipynb", "A 2-2-1 network, by hand")],
