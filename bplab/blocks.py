@@ -81,7 +81,7 @@ class Dropout(Layer):
     the layer is the identity. X and out have any shape (N, D).
     """
 
-    def __init__(self, p: float = 0.5, rng=None):
+    def __init__(self, p: float = 0.5, rng=0):
         super().__init__()
         if not (isinstance(p, (int, float)) and 0 <= p < 1):
             raise ValueError(f"Dropout: p must be in [0, 1), got {p!r}")
@@ -208,7 +208,7 @@ def _find_linear(layers, prefix: str) -> list[tuple[str, Linear]]:
 
 
 def deep_stack(sizes, activation: str = "relu", init: str = "he", kind: str = "plain",
-               rng=None) -> Stack:
+               rng=0) -> Stack:
     """An MLP [D, H, ..., H, C] built three ways, to compare what the blocks do to gradients.
 
     kind "plain": Linear, activation, ... (as ``bp.MLP``); "residual": every hidden layer

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Linear, _Elementwise
+from .layers import Elementwise, Linear
 
 __all__ = ["jacobian_forward", "jacobian_reverse", "jvp", "layer_jacobian"]
 
@@ -56,9 +56,9 @@ def jvp(model, tangent: np.ndarray) -> np.ndarray:
             if layer.cache is None:
                 raise RuntimeError("jvp: run model.forward(X) first, then jvp(model, tangent)")
             tangent = tangent @ layer.params["W"]               # d(X W + b) = dX W
-        elif isinstance(layer, _Elementwise):
+        elif isinstance(layer, Elementwise):
             X, out = layer.cache
-            tangent = layer._local_grad(X, out) * tangent      # d f(X) = f'(X) dX
+            tangent = layer.local_grad(X, out) * tangent      # d f(X) = f'(X) dX
         else:
             raise TypeError(f"jvp: {type(layer).__name__} has no forward-mode rule here; "
                             "expected Linear or an elementwise activation")

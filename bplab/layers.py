@@ -23,6 +23,7 @@ from .validation import check_choice, check_int, check_real
 
 __all__ = [
     "ACTIVATIONS",
+    "Elementwise",
     "Identity",
     "Layer",
     "LeakyReLU",
@@ -186,14 +187,18 @@ class Linear(Layer):
         return f"Linear({self.in_features}, {self.out_features})"
 
 
-class _Elementwise(Layer):
-    """An activation out = f(X) applied elementwise; X and out have the same shape."""
+class Elementwise(Layer):
+    """An activation out = f(X) applied elementwise; X and out have the same shape.
+
+    The extension point for a new activation: subclass it and define ``f(X)`` and
+    ``local_grad(X, out)`` (f'(X), from the input or the output, whichever is cheaper);
+    forward, backward, the shape checks and the Jacobian-vector product come with it."""
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
         if X.dtype.kind != "f":
             X = X.astype(np.float64)
-        out = self._f(X)
+        out = self.f(X)
         self.cache = (X, out)
         self._out_shape = X.shape
         return out
@@ -201,20 +206,20 @@ class _Elementwise(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dout : same shape as X -> dX = f'(X) * dout."""
         X, out = self._cached(dout)
-        return self._local_grad(X, out) * dout
+        return self.local_grad(X, out) * dout
 
 
-class ReLU(_Elementwise):
+class ReLU(Elementwise):
     """max(0, x); derivative 1 where x > 0, else 0."""
 
-    def _f(self, X):
+    def f(self, X):
         return np.maximum(X, 0)
 
-    def _local_grad(self, X, out):
+    def local_grad(self, X, out):
         return X > 0  # a boolean mask: multiplying by it keeps dout's dtype
 
 
-class LeakyReLU(_Elementwise):
+class LeakyReLU(Elementwise):
     """x where x > 0, else alpha * x; derivative 1 or alpha."""
 
     def __init__(self, alpha: float = 0.01):
@@ -222,43 +227,43 @@ class LeakyReLU(_Elementwise):
         self.alpha = check_real(alpha, "alpha", low=0, high=1, high_open=True,
                                 where="LeakyReLU")
 
-    def _f(self, X):
+    def f(self, X):
         return np.where(X > 0, X, self.alpha * X)
 
-    def _local_grad(self, X, out):
+    def local_grad(self, X, out):
         return np.where(X > 0, 1.0, self.alpha).astype(X.dtype)
 
     def __repr__(self) -> str:
         return f"LeakyReLU(alpha={self.alpha})"
 
 
-class Tanh(_Elementwise):
+class Tanh(Elementwise):
     """tanh(x); derivative 1 - tanh(x)**2. Stable for |x| = 1e4."""
 
-    def _f(self, X):
+    def f(self, X):
         return np.tanh(X)
 
-    def _local_grad(self, X, out):
+    def local_grad(self, X, out):
         return 1.0 - out * out
 
 
-class Sigmoid(_Elementwise):
+class Sigmoid(Elementwise):
     """1 / (1 + e**-x); derivative s * (1 - s). Stable for |x| = 1e4."""
 
-    def _f(self, X):
+    def f(self, X):
         return sigmoid(X).astype(X.dtype, copy=False)
 
-    def _local_grad(self, X, out):
+    def local_grad(self, X, out):
         return out * (1.0 - out)
 
 
-class Identity(_Elementwise):
+class Identity(Elementwise):
     """x; derivative 1."""
 
-    def _f(self, X):
+    def f(self, X):
         return X
 
-    def _local_grad(self, X, out):
+    def local_grad(self, X, out):
         return np.ones_like(X)
 
 

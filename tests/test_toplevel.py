@@ -77,12 +77,18 @@ def test_an_unmarked_loss_of_your_own_records_no_accuracy():
 
 # ---- seeds: every rng defaults to 0 ------------------------------------------------------
 def _public_callables_with_rng():
+    import bplab.blocks
+    import bplab.cost
     import bplab.data
     import bplab.gradcheck
     import bplab.init
+    import bplab.jacobian
+    import bplab.layers
+    import bplab.nn
     import bplab.train
 
-    for module in (bp, bplab.data, bplab.init, bplab.gradcheck, bplab.train):
+    for module in (bp, bplab.blocks, bplab.cost, bplab.data, bplab.init, bplab.gradcheck,
+                   bplab.jacobian, bplab.layers, bplab.nn, bplab.train):
         for name in module.__all__:
             obj = getattr(module, name)
             if callable(obj) and not isinstance(obj, type(bp)):

@@ -24,3 +24,14 @@ def test_every_public_name_is_reexported_from_its_module():
 def test_lesson_range_and_singular_module_names_are_gone(old):
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module(f"bplab.viz.{old}")
+
+
+def test_every_drawing_function_takes_ax_none():
+    """ARCHITECTURE: every plot_*/draw_* takes ``ax=None`` (draw on a given Axes, or a new one)."""
+    import inspect
+
+    drawers = [n for n in bp.viz.__all__ if n.startswith(("plot_", "draw_"))]
+    assert drawers
+    for name in drawers:
+        params = inspect.signature(getattr(bp.viz, name)).parameters
+        assert "ax" in params and params["ax"].default is None, name
