@@ -6,7 +6,7 @@
 
 What ``dir(bp)`` shows is the course's API: ``Value``, the layers, losses, networks,
 optimisers, ``fit``, gradient checks, ``data``, ``init``, ``blocks``, ``jacobian`` and
-``cost`` (lesson 10), ``viz`` (plots), ``labs`` (interactive labs), ``check`` and
+``cost`` (lesson 10a), ``viz`` (plots), ``labs`` (interactive labs), ``check`` and
 ``progress`` (exercise checks). The modules behind
 them (autograd, layers, losses, nn, optim, train, gradcheck, validation ...) stay
 importable as ``bplab.<module>`` but out of the way; docs/ARCHITECTURE.md maps them.

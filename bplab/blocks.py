@@ -1,4 +1,4 @@
-"""Blocks modern networks add to plain layers (lesson 10): normalisation, dropout,
+"""Blocks modern networks add to plain layers (lessons 10a, 10b): normalisation, dropout,
 residual connections, gradient checkpointing and gradient clipping.
 
 Letters: N batch, D features (a block's input and output width).

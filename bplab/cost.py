@@ -1,5 +1,5 @@
 """What a gradient costs: finite differences against backpropagation (lesson 09); reverse
-against forward mode, and memory against checkpointing (lesson 10).
+against forward mode, and memory against checkpointing (lesson 10a).
 
 Letters: N batch, D inputs, H hidden units, C classes, P parameters.
 

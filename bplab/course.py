@@ -2,7 +2,7 @@
 the course map (``bp.viz.plot_course_map``) draws. ``tests/test_course.py`` checks it
 against the files in ``notebooks/`` and ``solutions/``, so it cannot go stale.
 
-An exercise with no lesson of its own (ex12, the backprop ninja, done between lessons 10
+An exercise with no lesson of its own (ex12, the backprop ninja, done between lessons 10b
 and 11) is an entry whose ``stem`` is None, placed where it is done: ``lessons()`` leaves it
 out, ``exercises()`` keeps the course's order (so ex12 comes before ex11).
 """
@@ -44,12 +44,14 @@ LESSONS = (
     Lesson("03b_gradient_descent", "gradient\ndescent", "ex03_logistic_regression", 1),
     Lesson("04_backprop_matrix_form", "backprop in\nmatrix form", "ex04_two_layer_backprop", 1),
     Lesson("05_training_an_mlp", "training\nan MLP", "ex05_mlp_layers", 2),
-    Lesson("06_learning_rates_optimizers", "learning rates,\noptimizers", "ex06_optimizers", 2),
+    Lesson("06a_learning_rates_and_optimizers", "learning rates,\noptimizers", None, 2),
+    Lesson("06b_minima_and_saddles", "minima &\nsaddles", "ex06_optimizers", 2),
     Lesson("07_vanishing_exploding_gradients", "vanishing &\nexploding", "ex07_initialization",
            2),
     Lesson("08_handwritten_digits", "handwritten\ndigits", "ex08_digits", 2),
     Lesson("09_why_backprop", "why backprop", "ex09_concepts_quiz", 3),
-    Lesson("10_backprop_as_vjp", "backprop as\nVJPs", "ex10_backprop_by_hand", 4),
+    Lesson("10a_backprop_as_vjp", "backprop as\nVJPs", None, 4),
+    Lesson("10b_modern_network_blocks", "modern\nblocks", "ex10_backprop_by_hand", 4),
     Lesson(None, "backprop\nninja", "ex12_backprop_ninja", 4),
     Lesson("11_debugging_backprop", "debugging\nbackprop", "ex11_spot_the_bug", 4),
 )

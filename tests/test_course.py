@@ -16,16 +16,17 @@ def test_the_exercises_are_the_solutions_and_pair_with_their_lesson():
     assert sorted(exercises()) == sorted(p.stem for p in (REPO / "solutions").glob("ex*.ipynb"))
     assert len(set(exercises())) == len(exercises())
     for lesson in LESSONS:
-        if lesson.exercise:  # ex03 goes with lesson 03b, ex05 with lesson 05 ...
+        if lesson.exercise:  # ex03 goes with lesson 03b, ex06 with 06b, ex05 with lesson 05 ...
             assert lesson.exercise[2:4] == lesson.number[:2], lesson
         else:
             assert lesson.stem, "an entry with no lesson must be an exercise"
 
 
-def test_exercises_come_in_course_order_with_the_ninja_between_lessons_10_and_11():
-    """COURSE.md: ex12 (no lesson of its own) is done after lesson 10, before lesson 11."""
+def test_exercises_come_in_course_order_with_the_ninja_between_lessons_10b_and_11():
+    """COURSE.md: ex12 (no lesson of its own) is done after lesson 10b, before lesson 11."""
     order = [lesson.number for lesson in LESSONS]
-    assert order.index("10") < order.index("12") == order.index("11") - 1
+    assert order.index("10a") < order.index("10b") == order.index("12") - 1
+    assert order.index("12") == order.index("11") - 1
     assert exercises()[-3:] == ["ex10_backprop_by_hand", "ex12_backprop_ninja",
                                 "ex11_spot_the_bug"]
 

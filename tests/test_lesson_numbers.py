@@ -58,8 +58,8 @@ ALLOWED = {
     ("04_backprop_matrix_form", 2300.0): "the prose's word count (2,345 words of markdown), a fact "
                                           "about the notebook, not an output",
     ("05_training_an_mlp", 1e-4): "a slider setting the text asks the learner to try",
-    ("06_learning_rates_optimizers", 1.9): "1 + mu with the lesson's mu = 0.9",
-    ("06_learning_rates_optimizers", 1.2): "1 + 0.05 * |12 w1^2 - 4| at w1 = 0, worked in the text",
+    ("06a_learning_rates_and_optimizers", 1.9): "1 + mu with the lesson's mu = 0.9",
+    ("06b_minima_and_saddles", 1.2): "1 + 0.05 * |12 w1^2 - 4| at w1 = 0, worked in the text",
     ("07_vanishing_exploding_gradients", 60.0): "the gradient-flow lab's steps (GradientFlowLab(steps=60))",
     ("09_why_backprop", 5000.0): "[4, 640, 3] has 5,123 parameters",
     ("09_why_backprop", 1500.0): "[64, 16, 16, 10] has 1,482 parameters",

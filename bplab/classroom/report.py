@@ -61,13 +61,13 @@ _PATHS = ("01_derivatives_chain_rule.ipynb",
 _ACCUMULATE = ("02_computational_graphs_autograd.ipynb", "Why gradients accumulate: `+=`")
 _LOCAL = ("02_computational_graphs_autograd.ipynb",
           "The backward pass: local derivative × upstream gradient")
-_JACOBIAN = ("10_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
-_NORM = ("10_backprop_as_vjp.ipynb", "Normalisation: every layer back to a standard scale")
-_CRITICAL = ("06_learning_rates_optimizers.ipynb", "Where they go: local minima and saddle points")
+_JACOBIAN = ("10a_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
+_NORM = ("10b_modern_network_blocks.ipynb", "Normalisation: every layer back to a standard scale")
+_CRITICAL = ("06b_minima_and_saddles.ipynb", "Where they go: local minima and saddle points")
 _EXPLODING = ("07_vanishing_exploding_gradients.ipynb", "Exploding, layer by layer")
 _WATCHING = ("08_handwritten_digits.ipynb", "Watching each layer train")
 _COST = ("09_why_backprop.ipynb", "Two ways to get a gradient, and what each costs")
-_ADAM = ("06_learning_rates_optimizers.ipynb", "Momentum and Adam")
+_ADAM = ("06a_learning_rates_and_optimizers.ipynb", "Momentum and Adam")
 _MINIBATCH = ("05_training_an_mlp.ipynb", "Mini-batch stochastic gradient descent")
 LESSONS = {
     "transposed": [_SHAPES, _LINEAR],
@@ -98,7 +98,7 @@ LESSONS = {
     "numeric restore": [("04_backprop_matrix_form.ipynb", "Check every gradient numerically"),
                         ("11_debugging_backprop.ipynb", "A gradient check you can trust")],
     "sign": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
-    "mask not scaled": [("10_backprop_as_vjp.ipynb",
+    "mask not scaled": [("10b_modern_network_blocks.ipynb",
                          "Dropout: a random mask, kept for the backward pass")],
     "1 - s": [_LOCAL, _ACTIVATIONS],
     "mixed terms": [("01_derivatives_chain_rule.ipynb", "Partial derivatives and the gradient")],

@@ -9,7 +9,7 @@ The update rules, for a parameter array w with gradient dw (any shape):
 
 The cases run the updates on the quadratic bowl f(w) = 1/2 w^T A w (gradient A w).
 
-Critical points (lesson 06, section 4): the Hessian H (D, D) by central differences,
+Critical points (lesson 06b, section 1): the Hessian H (D, D) by central differences,
 
     H_ij = [f(w + h e_i + h e_j) - f(w + h e_i - h e_j) - f(w - h e_i + h e_j)
             + f(w - h e_i - h e_j)] / (4 h^2),

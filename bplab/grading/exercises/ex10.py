@@ -286,8 +286,8 @@ BUGS = {
 }
 
 
-# What each part asks (spec.SKILLS), judged against the task text and lessons 01-10.
-# Lesson 10 teaches Jacobians and VJPs, layer norm's forward pass, inverted dropout (mask,
+# What each part asks (spec.SKILLS), judged against the task text and lessons 01-10b.
+# Lessons 10a-10b teach Jacobians and VJPs, layer norm's forward pass, inverted dropout (mask,
 # expected value kept) and the L2 penalty as a node of the graph, but prints none of these
 # backward formulas. softmax + cross-entropy is the exception: lesson 05 prints
 # dscores = (softmax - onehot) / N, so part 3 checks a formula the learner has seen.
