@@ -63,6 +63,7 @@ def _wrong_answers() -> dict:
         "ex07.diagnosis": ["a", "e"],
         "ex07.fix": [ex07.BROKEN, {"activation": "relu", "init": "large"}, {"init": "he"}],
         "ex08.predict": [lambda X: np.full(len(X), 3)],
+        "ex08.diagnosis": ["a", "b", "c", "the labels"],
         "ex01.central_difference": [lambda f, x, h=1e-5: ex01.d_cubic(x)],
         "ex03.logistic_loss": [lambda X, y, w, b: float(-np.mean(
             y * np.log(ex03.sigmoid(X @ w + b)) + (1 - y) * np.log(1 - ex03.sigmoid(X @ w + b))))],
@@ -509,3 +510,24 @@ def test_ex03_notebook_hands_out_the_spec_s_broken_loop():
         shown = namespace["broken_train_logistic"](*case.args, **case.kwargs)
         ok, message, _ = Close()(shown, ex03._train_as_given(*case.args, **case.kwargs), case)
         assert ok, f"the notebook's broken_train_logistic differs from the spec's: {message}"
+
+
+def test_ex08_notebook_shows_the_key_s_classmate_run():
+    """The diagnostics the notebook prints are the key's run (labels shuffled apart), and
+    they read as the lesson teaches: healthy steps, live units, a loss stuck near ln 10."""
+    from pathlib import Path
+
+    import nbformat
+
+    from bplab.grading.exercises import ex08
+    path = Path(__file__).parents[1] / "solutions" / "ex08_digits.ipynb"
+    (cell,) = [c for c in nbformat.read(path, as_version=4).cells
+               if c.cell_type == "code" and c.source.startswith("# The classmate's diagnostics")]
+    namespace: dict = {}
+    exec(compile(cell.source, str(path), "exec"), namespace)  # noqa: S102 - the repo's notebook
+    run = ex08.classmate_run()
+    for name, values in run.items():
+        np.testing.assert_allclose(namespace["their_run"][name], values, rtol=0.05, atol=2e-3)
+    assert all(3e-4 < r < 3e-2 for r in run["update_ratio"])      # near the 1e-3 guide
+    assert max(run["dead_fraction"]) < 0.25                        # most units alive
+    assert abs(run["train_loss"][-1] - np.log(10)) < 0.1 and max(run["val_accuracy"]) < 0.2

@@ -33,6 +33,8 @@ HIDDEN_SEEDS = (1, 2, 3)
 # cases, and the grader marks the answer itself (after the due date, see Gradescope).
 VALUE_PARTS = {
     **{f"ex09.q{i}": "a quiz letter: one fixed answer, no cases to vary" for i in range(1, 10)},
+    "ex08.diagnosis": "a letter naming what went wrong in the notebook's classmate's run: one "
+                      "fixed answer",
     "ex04.diagnosis": "a letter naming the bug in the notebook's classmate's gradients: one "
                       "fixed answer",
     "ex06.max_stable_lr": "one number measured on the notebook's bowl: no cases to vary",

@@ -16,14 +16,14 @@ import numpy as np
 
 from ...data import load_digits, train_test_split
 from ...nn import MLP
-from ...optim import Adam
+from ...optim import SGD, Adam
 from ...train import fit
 from ..judge import accuracy_target, make_compare
 from ..spec import Bug, Case, LabeledCase, Part
 from ._draw import distinct, hidden
 
-__all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "confusion_matrix",
-           "dead_fraction", "load_development_set", "per_class_accuracy"]
+__all__ = ["NUM_CLASSES", "PARTS", "SPLIT_SEED", "TARGET_ACCURACY", "classmate_run",
+           "confusion_matrix", "dead_fraction", "load_development_set", "per_class_accuracy"]
 
 SPLIT_SEED = 8
 VAL_SPLIT = {"test_size": 0.2, "rng": 0}   # the notebook's train/validation split of dev
@@ -170,6 +170,64 @@ BUGS = {
             lambda A: float(np.sum(np.all(A <= 0, axis=0))), key="count")],
 }
 
+# ---- the diagnosis: a classmate's run, its diagnostics printed as numbers in the notebook --
+CLASSMATE_OPTIONS = {
+    "a": "the learning rate is far too small",
+    "b": "the learning rate is far too large",
+    "c": "most ReLU units are dead",
+    "d": "the labels no longer match the images",
+}
+CLASSMATE_ANSWER = "d"
+CLASSMATE_SIZES, CLASSMATE_EPOCHS, CLASSMATE_LR = [64, 64, 64, 10], 10, 0.05
+
+
+def classmate_run() -> dict:
+    """The classmate's run on the notebook's train/validation split: a ReLU MLP trained by
+    SGD, whose labels were shuffled apart from the images (``y_train`` permuted alone).
+
+    Returns the diagnostics lesson 08 teaches, rounded as the notebook prints them:
+    "train_loss" (epochs,) the mean training loss of each epoch, "val_accuracy" (epochs,),
+    "update_ratio" (L,) each Linear layer's median ||dW|| / ||W|| per step in the last epoch,
+    "dead_fraction" (2,) each hidden ReLU layer's dead units after training.
+    """
+    from ...viz.diagnostics import UpdateRatios
+
+    X_train, X_val, y_train, y_val = train_test_split(*load_development_set(), **VAL_SPLIT)
+    y_shuffled = np.random.default_rng(7).permutation(y_train)
+    net = MLP(CLASSMATE_SIZES, activation="relu", init="he", rng=1)
+    ratios = UpdateRatios(net)
+    hist = fit(net, X_train, y_shuffled, optimizer=SGD(CLASSMATE_LR), epochs=CLASSMATE_EPOCHS,
+               batch_size=32, rng=0, val=(X_val, y_val), callback=ratios)
+    per_epoch = len(hist.loss) // CLASSMATE_EPOCHS
+    A, dead = X_train, []
+    for layer in net.layers[:-1]:
+        A = layer.forward(A)
+        if type(layer).__name__ == "ReLU":
+            dead.append(dead_fraction(A))
+    return {
+        "train_loss": np.round(np.reshape(hist.loss, (CLASSMATE_EPOCHS, per_epoch)).mean(1), 3),
+        "val_accuracy": np.round(np.asarray(hist.val_acc), 3),
+        "update_ratio": np.array([float(f"{r:.2g}") for r in
+                                  np.median(ratios.ratios[-per_epoch:], axis=0)]),
+        "dead_fraction": np.round(dead, 3),
+    }
+
+
+def _compare_classmate(student, reference, case) -> tuple[bool, str]:
+    answer = str(student).strip().lower().strip("()")
+    if answer not in CLASSMATE_OPTIONS:
+        return False, f"expected one letter of {sorted(CLASSMATE_OPTIONS)}, got {student!r}"
+    if answer == reference:
+        return True, ("right: steps of a healthy size (update/weight ratios near 1e-3) and "
+                      "live units, yet the loss stays near ln 10 and validation near chance: "
+                      "nothing in the images predicts the labels it was given")
+    nudges = {"a": "compare the update/weight ratios with lesson 08's guide of 1e-3",
+              "b": "compare the update/weight ratios with lesson 08's guide of 1e-3, and "
+                   "look for a loss that jumps or explodes",
+              "c": "look at the dead fractions: how many units are dead?"}
+    return False, f"not quite: {nudges[answer]}"
+
+
 PARTS = [
     Part("ex08.confusion_matrix", "confusion_matrix", 2, confusion_matrix,
          hidden(_confusion_cases, _confusion_sizes), public_cases=_confusion_cases,
@@ -188,4 +246,7 @@ PARTS = [
          compare=accuracy_target, public_cases=_validation_cases,
          description=f"your MLP on raw pixels: accuracy >= {TARGET_ACCURACY}",
          skill="transcribe"),
+    Part("ex08.diagnosis", "diagnosis", 1, CLASSMATE_ANSWER, kind="value",
+         compare=_compare_classmate, skill="diagnose",
+         description="what went wrong in a classmate's run, read from its diagnostics"),
 ]
