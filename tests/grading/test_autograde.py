@@ -12,7 +12,7 @@ import sys
 
 import nbformat
 import pytest
-from adversarial import BUILDERS, EXPECTED, build
+from attacks.kit import BUILDERS, EXPECTED, build
 from grading_paths import SOURCE, needs_sandbox
 
 from bplab.grading.autograde import grade_many

@@ -1,4 +1,5 @@
-"""Shared tools of the attack tests: build submissions, run the grader, watch the host.
+"""Shared tools of the attack tests, and the one adversarial toolkit: build submissions, run
+the grader, watch the host. At the end, the classic ex98 submissions test_autograde grades.
 
 Submissions are made from the source notebooks (``solution``), their blank form
 (``blank``), and edits of one part's cell (``set_part``, ``insert_after``, ``insert_top``).
@@ -29,9 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell
 from needs import needs_sandbox
+
+from bplab.grading.spec import PUBLIC_SEED, get_part, make_cases
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "grading" / "fixtures"
@@ -525,3 +529,113 @@ def need(attacks: dict, *names: str) -> None:
     missing = [n for n in names if n not in attacks]
     if missing:
         pytest.skip(f"not selected by BPLAB_ATTACKS: {missing}")
+
+
+# ---- classic submissions of the fixture exercise ex98 (tests/grading/test_autograde.py) ---
+# ex98 has three parts: linear_backward (3 points), relu_backward (2), answer (1). Each
+# builder takes the source notebook (solutions included) and returns what a learner might
+# hand in; EXPECTED gives the points each part must earn.
+EX98_PARTS = ("ex98.linear_backward", "ex98.relu_backward", "ex98.answer")
+
+
+def infinite_loop(nb):
+    """linear_backward never returns."""
+    part_cell(nb, EX98_PARTS[0]).source = "def linear_backward(X, W, dout):\n    while True:\n        pass"
+    return nb
+
+
+def sys_exit(nb):
+    """relu_backward calls sys.exit, and a top-level cell does too."""
+    part_cell(nb, EX98_PARTS[1]).source = ("import sys\n\ndef relu_backward(x, dout):\n"
+                                  "    sys.exit(1)")
+    insert_after(nb, EX98_PARTS[0], "import sys\nsys.exit(0)")
+    return nb
+
+
+def exception_at_import(nb):
+    """The first cell fails after its imports; a cell later raises too."""
+    nb.cells[1].source += "\nimport a_module_that_does_not_exist"
+    insert_after(nb, EX98_PARTS[1], "raise RuntimeError('boom')")
+    return nb
+
+
+def kernel_killer(nb):
+    """A cell kills the kernel process outright (os._exit) between two parts."""
+    insert_after(nb, EX98_PARTS[0], "import os\nos._exit(1)")
+    return nb
+
+
+def monkeypatch_numpy(nb):
+    """Wrong answers, with every comparison the kernel could use patched to say yes."""
+    insert_after(nb, EX98_PARTS[0], (
+        "np.allclose = lambda *a, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "import bplab.grading.feedback as _d\n_d.close = lambda *a, **k: True\n"
+        "bp.check = lambda *a, **k: print('ex98: public checks passed')\n"
+        "def linear_backward(X, W, dout):\n"
+        "    return np.zeros((len(X), W.shape[0])), np.zeros_like(W), np.zeros(W.shape[1])"))
+    return nb
+
+
+def hard_coded(nb):
+    """linear_backward returns the public answers from a lookup table, zeros otherwise."""
+    part = get_part("ex98.linear_backward")
+    table = {}
+    for case in make_cases(part, PUBLIC_SEED):
+        key = round(float(np.sum(case.args[0])), 9)
+        table[key] = [a.tolist() for a in part.reference(*case.args)]
+    part_cell(nb, EX98_PARTS[0]).source = (
+        f"ANSWERS = {table!r}\n\ndef linear_backward(X, W, dout):\n"
+        "    key = round(float(np.sum(X)), 9)\n"
+        "    if key in ANSWERS:\n"
+        "        return tuple(np.array(a) for a in ANSWERS[key])\n"
+        "    return np.zeros_like(X), np.zeros_like(W), np.zeros(W.shape[1])")
+    return nb
+
+
+def deleted_check_cells(nb):
+    """Every check cell deleted; relu_backward wrong (it forgets the mask)."""
+    nb.cells = [c for c in nb.cells if _meta(c).get("role") != "check"]
+    part_cell(nb, EX98_PARTS[1]).source = "def relu_backward(x, dout):\n    return dout"
+    return nb
+
+
+def edited_check_cells(nb):
+    """Check cells rewritten to claim success; linear_backward transposes dW."""
+    for cell in nb.cells:
+        if _meta(cell).get("role") == "check":
+            cell.source = "print('all tests passed')"
+    part_cell(nb, EX98_PARTS[0]).source = ("def linear_backward(X, W, dout):\n"
+                                  "    return dout @ W.T, (X.T @ dout).T, dout.sum(axis=0)")
+    return nb
+
+
+def output_flood(nb):
+    """50 MB printed by a cell, and more printed inside a graded function."""
+    insert_after(nb, EX98_PARTS[0], "print('x' * 50_000_000)")
+    part_cell(nb, EX98_PARTS[1]).source = ("def relu_backward(x, dout):\n    print('y' * 1_000_000)\n"
+                                  "    return dout * (x > 0)")
+    return nb
+
+
+BUILDERS = {f.__name__: f for f in (
+    infinite_loop, sys_exit, exception_at_import, kernel_killer, monkeypatch_numpy,
+    hard_coded, deleted_check_cells, edited_check_cells, output_flood)}
+
+# points per part (linear_backward, relu_backward, answer) each submission must earn
+EXPECTED = {
+    "infinite_loop": (0, 2, 1),
+    "sys_exit": (3, 0, 1),
+    "exception_at_import": (3, 2, 1),
+    "kernel_killer": (3, 2, 1),
+    "monkeypatch_numpy": (0, 2, 1),
+    "hard_coded": (0, 2, 1),
+    "deleted_check_cells": (3, 0, 1),
+    "edited_check_cells": (0, 2, 1),
+    "output_flood": (3, 2, 1),
+}
+
+
+def build(name: str, source_nb):
+    """The adversarial submission ``name`` made from a copy of ``source_nb``."""
+    return BUILDERS[name](copy.deepcopy(source_nb))
