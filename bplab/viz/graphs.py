@@ -189,9 +189,13 @@ def plot_course_map(ax=None):
         x, y = col * step, 1.9 if row == 0 else 0.0
         ax.add_patch(_box(x, y, _PART_COLORS[lesson.part], _PART_EDGES[lesson.part],
                           hatch="//" if lesson.stem is None else None))
+        # on a hatched box the text sits on a patch of the part's colour, to stay readable
+        behind = {"boxstyle": "round,pad=0.15", "facecolor": _PART_COLORS[lesson.part],
+                  "edgecolor": "none"} if lesson.stem is None else None
         ax.text(x + 0.9, y + 0.76, lesson.number, ha="center", va="center", fontsize=12,
-                fontweight="bold")
-        ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8)
+                fontweight="bold", bbox=behind)
+        ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8,
+                bbox=behind)
         ax.text(x + 0.9, y - 0.16, lesson.exercise.split("_", 1)[0] if lesson.exercise
                 else "no exercise", ha="center", va="center", fontsize=7,
                 fontstyle="italic", color="#333333" if lesson.exercise else "#888888")
@@ -219,7 +223,8 @@ def _box(x: float, y: float, color: str, edge="-", hatch=None):
     hatched for an exercise with no lesson of its own."""
     from matplotlib.patches import FancyBboxPatch
     return FancyBboxPatch((x, y), 1.8, 1.0, boxstyle="round,pad=0.05", facecolor=color,
-                          edgecolor="black", linewidth=1.1, linestyle=edge, hatch=hatch)
+                          edgecolor="black", linewidth=1.1, linestyle=edge, hatch=hatch,
+                          hatchcolor="#777777")
 
 
 def plot_network_diagram(sizes: Sequence[int] = (3, 4, 2), ax=None):
