@@ -301,14 +301,15 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
     return grade
 
 
-def check_sources(source: str | Path) -> list[str]:
-    """Verify every source notebook against the key before grading anything; the
-    exercises found."""
+def check_sources(source: str | Path, only: str | None = None) -> list[str]:
+    """Verify the source notebooks against their keys before grading anything, every one or
+    ``only`` that exercise's (so grading one exercise loads one key); the exercises found."""
     paths = exercise_notebooks(source)
     if not paths:
         raise ValueError(f"no exNN_*.ipynb source notebooks in {str(source)!r}")
     for p in paths:
-        part_cells(nbformat.read(p, as_version=4), str(p))
+        if only is None or p.name[:4] == only:
+            part_cells(nbformat.read(p, as_version=4), str(p))
     return [p.name[:4] for p in paths]
 
 
@@ -341,7 +342,7 @@ def grade_many(paths: list, source: str | Path = "solutions", jobs: int = 1,
     from .release import student_package
     from .report import valid_grade, write_grades
 
-    known = check_sources(source)
+    known = check_sources(source, only=exercise)
     if exercise is not None and exercise not in known:
         raise ValueError(f"--exercise {exercise}: no {exercise}_*.ipynb in {str(source)!r} "
                          f"(it has {', '.join(known)})")

@@ -38,3 +38,20 @@ def test_untouched_exercise_grades_zero_not_implemented(grades, path):
     assert result.parts and result.total == 0
     assert all("not implemented" in p.feedback for p in result.parts), [
         (p.part_id, p.feedback) for p in result.parts]
+
+
+def test_grading_one_exercise_loads_only_its_key():
+    """Issue 17 §3: grading ex01 used to import every exercise's key (ex01 ... ex12)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from bplab.grading.autograde import grade_many\n"
+            "[g] = grade_many(['solutions/ex01_chain_rule.ipynb'], 'solutions', exercise='ex01',"
+            " sandbox=False, timeout=60)\n"
+            "assert g.total == g.max_total, g\n"
+            "print(sorted(m for m in sys.modules if m.startswith('bplab.grading.exercises.ex')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False, cwd=str(REPO))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "['bplab.grading.exercises.ex01']"
