@@ -20,6 +20,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..grading.spec import Status
 from . import ClassroomError
 
 __all__ = ["BUG_PATTERNS", "GENERIC", "LESSONS", "UNTAUGHT", "bug_of", "plain_heading", "render_report",
@@ -160,9 +161,10 @@ LESSONS = {
 UNTAUGHT = {"in place"}
 # The grader's keys for a wrong answer it cannot name more precisely.
 GENERIC = {"wrong value", "type", "none", "known bug", "other"}
-STATUSES = ("passed", "failed", "not implemented", "missing", "error", "timeout")
-COLOURS = {"passed": "#2a9d8f", "failed": "#e76f51", "not implemented": "#adb5bd",
-           "missing": "#6c757d", "error": "#9d0208", "timeout": "#f4a261"}
+# The grader's statuses, in the order the report counts them (a grade is never "recorded"
+# or "not run": those are the public check's); colours from Status.look, as every view.
+STATUSES = tuple(s.value for s in (Status.PASSED, Status.FAILED, Status.NOT_IMPLEMENTED,
+                                   Status.MISSING, Status.ERROR, Status.TIMEOUT))
 
 
 def bug_of(part: dict) -> str:
@@ -248,7 +250,7 @@ def _exercise_plot(ex: dict) -> str:
     ax_total.yaxis.set_major_locator(MaxNLocator(integer=True))
     names = [pid.split(".", 1)[-1] for pid in ex["parts"]]
     rates = [p["statuses"]["passed"] / p["n"] for p in ex["parts"].values()]
-    ax_rate.barh(names[::-1], rates[::-1], color="#2a9d8f")
+    ax_rate.barh(names[::-1], rates[::-1], color=Status.PASSED.look[1])
     ax_rate.set(xlim=(0, 1), xlabel="pass rate", title="pass rate per part")
     return _png(fig)
 
@@ -259,11 +261,11 @@ def _part_plot(part: dict) -> str:
     ax_status, ax_bugs = fig.subplots(1, 2)
     statuses = [s for s in STATUSES if part["statuses"][s]] or ["passed"]
     ax_status.barh(statuses[::-1], [part["statuses"][s] for s in statuses][::-1],
-                   color=[COLOURS.get(s, "#999") for s in statuses][::-1])
+                   color=[Status(s).look[1] for s in statuses][::-1])
     ax_status.set(xlabel="submissions", title="status")
     bugs = part["bugs"].most_common(6)
     if bugs:
-        ax_bugs.barh([k for k, _ in bugs][::-1], [c for _, c in bugs][::-1], color="#e76f51")
+        ax_bugs.barh([k for k, _ in bugs][::-1], [c for _, c in bugs][::-1], color=Status.FAILED.look[1])
     else:
         ax_bugs.text(0.5, 0.5, "no bug named", ha="center", va="center")
     ax_bugs.set(xlabel="submissions", title="bugs named most often")

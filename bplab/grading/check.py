@@ -84,10 +84,6 @@ def _compare_of(spec: dict):
 
 
 # ---- checking, and showing what was found ---------------------------------------------------
-MARKS = {Status.PASSED: ("✓", "#1a7f37", "#e6f4ea"), Status.RECORDED: ("✓", "#0969da", "#ddf4ff"),
-         Status.NOT_IMPLEMENTED: ("…", "#9a6700", "#fff8c5"),
-         Status.NOT_RUN: ("↑", "#9a6700", "#fff8c5")}
-FAIL_MARK = ("✗", "#cf222e", "#ffebe9")
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         """True when every public case matched (or a value part's answer was recorded)."""
-        return self.status in (Status.PASSED, Status.RECORDED)
+        return self.status.done
 
     def _warning_lines(self) -> list[str]:
         counts = Counter(self.warnings)
@@ -111,14 +107,14 @@ class CheckResult:
                 for text, n in counts.most_common(3)]
 
     def __repr__(self) -> str:
-        mark = MARKS.get(self.status, FAIL_MARK)[0]
+        mark = self.status.look[0]
         word = {Status.PASSED: "PASS", Status.RECORDED: "RECORDED", Status.NOT_IMPLEMENTED:
                 "TO DO", Status.NOT_RUN: "NOT RUN"}.get(self.status, "FAIL")
         return "\n".join([f"{mark} {word}  {self.message}"] +
                          [f"    {w}" for w in self._warning_lines()])
 
     def _repr_html_(self) -> str:
-        mark, colour, background = MARKS.get(self.status, FAIL_MARK)
+        mark, colour, background = self.status.look
         extra = "".join(f"<div style='color:#57606a;font-size:90%'>{html.escape(w)}</div>"
                         for w in self._warning_lines())
         return (f"<div style='border-left:4px solid {colour};background:{background};"

@@ -14,11 +14,11 @@ import os
 import time
 from pathlib import Path
 
+from .spec import Status
+
 __all__ = ["ProgressTable", "progress", "progress_path", "read_progress", "record"]
 
 PUBLIC_DIR = Path(__file__).parent / "public"
-COLOURS = {"passed": "#1a7f37", "recorded": "#0969da", "failed": "#cf222e",
-           "not implemented": "#9a6700", "not run": "#9a6700"}
 
 
 def progress_path() -> Path:
@@ -62,6 +62,15 @@ def _known_parts() -> list[tuple[str, str, int]]:
     return rows
 
 
+def _status(text: str) -> Status:
+    """A status as progress.json stores it ("passed", ...); "not tried" and anything
+    unknown read as missing."""
+    try:
+        return Status(text)
+    except ValueError:
+        return Status.MISSING
+
+
 class ProgressTable:
     """Rows of (exercise, part, points, status); a summary per exercise comes first, then
     the parts of ``current`` (the exercise checked last)."""
@@ -71,13 +80,13 @@ class ProgressTable:
 
     def passed(self) -> list[str]:
         """The part ids whose public checks pass (or whose answer was recorded)."""
-        return [f"{e}.{p}" for e, p, _, s in self.rows if s in ("passed", "recorded")]
+        return [f"{e}.{p}" for e, p, _, s in self.rows if _status(s).done]
 
     def summary(self) -> list[tuple[str, int, int, int, int]]:
         """(exercise, parts done, parts, points done, points) per exercise."""
         out: dict[str, list[int]] = {}
         for e, _, n, s in self.rows:
-            done = s in ("passed", "recorded")
+            done = _status(s).done
             row = out.setdefault(e, [0, 0, 0, 0])
             row[0] += done
             row[1] += 1
@@ -105,8 +114,9 @@ class ProgressTable:
         detail = ""
         if self.current:
             detail = f"<p><b>{html.escape(self.current)}</b></p><table>" + "".join(
-                f"<tr><td>{html.escape(p)}</td><td style='color:{COLOURS.get(s, '#57606a')}'>"
-                f"{html.escape(s)}</td></tr>" for e, p, _, s in self.rows if e == self.current
+                f"<tr><td>{html.escape(p)}</td><td style='color:{_status(s).look[1]}'>"
+                f"{_status(s).look[0]} {html.escape(s)}</td></tr>"
+                for e, p, _, s in self.rows if e == self.current
             ) + "</table>"
         return f"{head}<table>{summary}</table>{detail}"
 

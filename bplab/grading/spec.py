@@ -53,6 +53,30 @@ class Status(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def done(self) -> bool:
+        """The part counts as done: passed, or (a value part's public check) recorded."""
+        return self in (Status.PASSED, Status.RECORDED)
+
+    @property
+    def look(self) -> tuple[str, str, str]:
+        """(mark, colour, background): how every view shows this status (bp.check,
+        bp.progress(), the class report). Text colours reach WCAG AA on white and on their
+        background, and the mark says it without colour."""
+        return _LOOKS[self]
+
+
+_LOOKS = {
+    Status.PASSED: ("✓", "#116329", "#e6f4ea"),
+    Status.RECORDED: ("✓", "#0969da", "#ddf4ff"),
+    Status.NOT_IMPLEMENTED: ("…", "#9a6700", "#fff8c5"),
+    Status.NOT_RUN: ("↑", "#9a6700", "#fff8c5"),
+    Status.FAILED: ("✗", "#cf222e", "#ffebe9"),
+    Status.MISSING: ("?", "#57606a", "#f6f8fa"),
+    Status.ERROR: ("✗", "#82071e", "#ffebe9"),
+    Status.TIMEOUT: ("⏱", "#953800", "#fff1e5"),
+}
+
 
 @dataclass(frozen=True)
 class Case:

@@ -43,7 +43,7 @@ def test_check_says_public_checks_passed_never_all_tests(capsys):
     result = bp.check("ex98.linear_backward", linear_backward)
     out = capsys.readouterr().out
     assert result.passed and out.startswith("✓ PASS") and "public checks passed (3 public" in out
-    assert "all tests" not in out and "#1a7f37" in result._repr_html_()
+    assert "all tests" not in out and Status.PASSED.look[1] in result._repr_html_()
 
 
 def test_check_not_implemented_mask_bug_and_the_learners_line():
@@ -129,3 +129,32 @@ def test_printed_text_is_clean_and_csv_cells_are_not_formulas():
     assert clean("ok\x1b[2J\x1b]0;owned\x07\r\nmore\u202e") == "ok[2J]0;owned  more"
     assert csv_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and csv_safe("-1") == "'-1"
     assert csv_safe(3) == 3 and csv_safe("fine") == "fine"
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_one_status_vocabulary_and_one_look_for_every_view():
+    """Issue 17 §3: bp.check, bp.progress() and the class report each had their own colour
+    table (two greens); now every view shows a Status by Status.look, whose text colour
+    reaches WCAG AA (4.5:1) on white and on its own background."""
+    from pathlib import Path
+
+    from bplab.grading.spec import Status
+
+    for status in Status:
+        mark, colour, background = status.look
+        assert mark and _contrast(colour, "#ffffff") >= 4.5, status
+        assert _contrast(colour, background) >= 4.5, status
+    package = Path(__file__).resolve().parents[2] / "bplab"
+    tables = [str(p.relative_to(package)) for p in package.rglob("*.py")
+              if any(f"{name} = {{" in p.read_text() for name in ("COLOURS", "MARKS"))]
+    assert not tables, f"a colour table of its own: {tables}"
