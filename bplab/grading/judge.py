@@ -8,7 +8,9 @@ the package (``check.public_part``). ``judge`` then compares the learner's outco
 
 A part's compare is ``make_compare(...)`` (numbers, with bug diagnosis) or one of the
 public compares below, which need only the case and the expected output; value parts
-(quiz letters, a measured number) are compared in the grader only.
+(quiz letters, a measured number) are compared in the grader only. Every compare speaks
+one protocol: ``compare(student, expected, case, *, bugs=()) -> feedback.Diagnosis``
+(``bugs``: the known bugs' outputs on this case, which only ``Close`` reads).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .feedback import ATOL, RTOL, diagnose
+from .feedback import ATOL, RTOL, Diagnosis, diagnose
 from .spec import Case, LabeledCase, Part, Status
 from .wire import to_data
 
@@ -46,10 +48,9 @@ class Close:
         return {"type": "close", "names": list(self.names or []), "rtol": self.rtol,
                 "atol": self.atol}
 
-    def __call__(self, student: Any, expected: Any, case: Case, bug_outputs=()) -> tuple:
-        found = diagnose(student, expected, case.args, names=self.names, rtol=self.rtol,
-                         atol=self.atol, bugs=bug_outputs)
-        return found.ok, found.message, found.key
+    def __call__(self, student: Any, expected: Any, case: Case, *, bugs=()) -> Diagnosis:
+        return diagnose(student, expected, case.args, names=self.names, rtol=self.rtol,
+                        atol=self.atol, bugs=bugs)
 
 
 def make_compare(names: Sequence[str] | None = None, rtol: float = RTOL, atol: float = ATOL,
@@ -60,97 +61,99 @@ def make_compare(names: Sequence[str] | None = None, rtol: float = RTOL, atol: f
 
 
 # ---- public compares: judge from the case and the expected output alone -----------------
-def accuracy_target(student, expected, case: LabeledCase) -> tuple[bool, str]:
+def accuracy_target(student, expected, case: LabeledCase, *, bugs=()) -> Diagnosis:
     """Accuracy of the predicted labels ``student`` against ``case.y``, >= ``case.target``."""
     pred = np.asarray(student) if not isinstance(student, (str, dict)) else np.asarray([])
     if pred.shape != np.shape(case.y):
-        return False, (f"predict(X) returned shape {pred.shape}, expected {np.shape(case.y)}: "
-                       "one integer label per row of X")
+        return Diagnosis(False, (f"predict(X) returned shape {pred.shape}, expected {np.shape(case.y)}: "
+                       "one integer label per row of X"))
     if pred.dtype.kind not in "biuf":
-        return False, f"predict(X) must return integer labels, got dtype {pred.dtype}"
+        return Diagnosis(False, f"predict(X) must return integer labels, got dtype {pred.dtype}")
     if pred.dtype.kind == "f" and not (np.all(np.isfinite(pred)) and np.all(pred % 1 == 0)):
-        return False, ("predict(X) returned non-integer numbers: return class labels "
-                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores")
+        return Diagnosis(False, ("predict(X) returned non-integer numbers: return class labels "
+                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores"))
     acc = float(np.mean(pred == case.y))
     verdict = ">=" if acc >= case.target else "<"
     what = case.note or f"{np.size(case.y)} examples"
-    return acc >= case.target, f"accuracy {acc:.3f} {verdict} {case.target:.2f} target ({what})"
+    return Diagnosis(acc >= case.target, f"accuracy {acc:.3f} {verdict} {case.target:.2f} target ({what})")
 
 
-def check_topological(student, expected, case: Case) -> tuple[bool, str]:
+def check_topological(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     """Is ``student`` a list of exactly the reachable labels, each after all of its inputs?"""
     children, root = case.args
     if not isinstance(student, (list, tuple)) or not all(isinstance(s, str) for s in student):
-        return False, f"expected a list of node labels, got {type(student).__name__}"
+        return Diagnosis(False, f"expected a list of node labels, got {type(student).__name__}")
     seen: set[str] = set()
     for label in student:
         if label in seen:
-            return False, f"node {label!r} appears twice: visit each node once (keep a visited set)"
+            return Diagnosis(False, f"node {label!r} appears twice: visit each node once (keep a visited set)")
         missing = [c for c in children.get(label, []) if c not in seen]
         if missing:
-            return False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
-                           "come after all of its inputs")
+            return Diagnosis(False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
+                           "come after all of its inputs"))
         seen.add(label)
     if set(student) != set(expected):
-        return False, f"nodes missing from the order: {sorted(set(expected) - set(student))}"
+        return Diagnosis(False, f"nodes missing from the order: {sorted(set(expected) - set(student))}")
     if student[-1] != root:
-        return False, f"the output {root!r} must come last"
-    return True, f"a valid order of {len(student)} nodes"
+        return Diagnosis(False, f"the output {root!r} must come last")
+    return Diagnosis(True, f"a valid order of {len(student)} nodes")
 
 
-def compare_error(student, expected, case: Case) -> tuple[bool, str]:
+def compare_error(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     """A relative error is right when it is on the same side of 1e-6 and within 1 % (or tiny)."""
     try:
         s = float(student)
     except (TypeError, ValueError):
-        return False, f"expected a float, got {type(student).__name__}"
+        return Diagnosis(False, f"expected a float, got {type(student).__name__}")
     if not np.isfinite(s) or s < 0:
-        return False, f"a relative error is a finite number >= 0, got {s!r}"
+        return Diagnosis(False, f"a relative error is a finite number >= 0, got {s!r}")
     if expected < 1e-6:
         ok = s < 1e-6
-        return ok, (f"{s:.2e}: the derivative is right" if ok else
-                    f"{s:.2e}, but this derivative is right (error far below 1e-6)")
+        return Diagnosis(ok, (f"{s:.2e}: the derivative is right" if ok else
+                    f"{s:.2e}, but this derivative is right (error far below 1e-6)"))
     ok = abs(s - expected) <= 0.01 * expected
-    return ok, (f"{s:.3g}: the derivative is wrong, as it should be" if ok else
-                f"{s:.3g}, expected about {expected:.3g}: this derivative is wrong")
+    return Diagnosis(ok, (f"{s:.3g}: the derivative is wrong, as it should be" if ok else
+                f"{s:.3g}, expected about {expected:.3g}: this derivative is wrong"))
 
 
-def close_dict(student, expected, case: Case, rtol: float = 1e-4) -> tuple[bool, str]:
+def close_dict(student, expected, case: Case, rtol: float = 1e-4, *, bugs=()) -> Diagnosis:
     """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
     if not isinstance(student, dict):
-        return False, f"expected a dict with keys {sorted(expected)}, got {type(student).__name__}"
+        return Diagnosis(False, f"expected a dict with keys {sorted(expected)}, got {type(student).__name__}")
     if set(student) != set(expected):
-        return False, f"expected keys {sorted(expected)}, got {sorted(student)}"
+        return Diagnosis(False, f"expected keys {sorted(expected)}, got {sorted(student)}")
     for key, ref in expected.items():
         got = np.asarray(student[key])
         if got.shape != ref.shape:
-            return False, f"{key}: shape {got.shape}, expected {ref.shape}"
+            return Diagnosis(False, f"{key}: shape {got.shape}, expected {ref.shape}")
         if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
-            return False, f"{key}: off by up to {np.max(np.abs(got - ref)):.2e} from the reference"
-    return True, "every gradient matches"
+            return Diagnosis(False, f"{key}: off by up to {np.max(np.abs(got - ref)):.2e} from the reference")
+    return Diagnosis(True, "every gradient matches")
 
 
-def compare_init(student, expected, case: Case) -> tuple[bool, str]:
+def compare_init(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     """Random weights of shape (fan_in, fan_out) with the expected spread, centred on 0."""
     fan_in, fan_out = case.args[0], case.args[1]
     W = np.asarray(student, dtype=float) if isinstance(student, np.ndarray) else None
     if W is None or W.shape != (fan_in, fan_out):
         shape = getattr(student, "shape", type(student).__name__)
-        return False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"
+        return Diagnosis(False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}")
     target = float(expected)  # the reference's spread (see summary below)
     std, mean = float(W.std()), float(W.mean())
     if len(np.unique(W)) < 0.9 * W.size:
-        return False, "the weights are not random: draw each one independently"
+        return Diagnosis(False, "the weights are not random: draw each one independently")
     if abs(mean) > 5 * target / np.sqrt(W.size):
-        return False, f"mean {mean:.2e}: the weights should be centred on 0"
+        return Diagnosis(False, f"mean {mean:.2e}: the weights should be centred on 0")
     ok = abs(std - target) <= 0.04 * target
-    return ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
+    return Diagnosis(ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
                 f"std {std:.4f}, expected {target:.4f} (fan_in={fan_in}, fan_out={fan_out}): "
-                "check which fans go into the variance, and its factor")
+                "check which fans go into the variance, and its factor"))
 
 
-accuracy_target.needs_expected = False  # it judges against the case's labels only
-compare_init.summary = lambda W: float(np.std(W))  # ship a number, not the whole matrix
+# What a public compare needs of the expected output: accuracy_target nothing (it judges
+# against the case's labels), compare_init a number (the spread), not the whole matrix.
+_NEEDS_NO_EXPECTED = (accuracy_target,)
+_SUMMARIES = {compare_init: lambda W: float(np.std(W))}
 
 PUBLIC_COMPARES = {f.__name__: f for f in (accuracy_target, check_topological, close_dict,
                                            compare_error, compare_init)}
@@ -200,7 +203,7 @@ def expectations(part: Part, cases: list[Case]) -> list[Expectation]:
     if part.kind == "value":
         return [Expectation(to_data(part.reference)) for _ in cases]
     bugs = getattr(part.compare, "bugs", ())
-    summary = getattr(part.compare, "summary", None) or (lambda x: x)
+    summary = next((f for c, f in _SUMMARIES.items() if c is part.compare), lambda x: x)
     out = []
     for case in cases:
         bug_outputs = []
@@ -210,7 +213,7 @@ def expectations(part: Part, cases: list[Case]) -> list[Expectation]:
                                     "output": to_data(_run(bug.fn, case))})
             except Exception:  # noqa: BLE001, S112 - a broken bug model must not break grading
                 continue
-        needed = getattr(part.compare, "needs_expected", True)
+        needed = not any(c is part.compare for c in _NEEDS_NO_EXPECTED)
         expected = to_data(summary(_run(part.reference, case))) if needed else None
         out.append(Expectation(expected, tuple(bug_outputs)))
     return out
@@ -280,13 +283,11 @@ def _judge_one(compare, case: Case, outcome: dict, expect: Expectation) -> tuple
         if outcome["error"] == "NotImplementedError":
             return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)", ""
         return Status.FAILED, f"raised {outcome['error']}: {outcome.get('message', '')}", "error"
-    if isinstance(compare, Close):
-        ok, reason, key = compare(outcome["ok"], expect.expected, case, expect.bugs)
-    else:
-        (ok, reason), key = compare(outcome["ok"], expect.expected, case), ""
-    if ok:
-        return Status.PASSED, reason or "", ""
-    return Status.FAILED, reason or "does not match the expected answer", key or "wrong value"
+    found = compare(outcome["ok"], expect.expected, case, bugs=expect.bugs)
+    if found.ok:
+        return Status.PASSED, found.message or "", ""
+    return (Status.FAILED, found.message or "does not match the expected answer",
+            found.key or "wrong value")
 
 
 def judge(part_id: str, kind: str, compare, cases: list[Case], outcomes: list,

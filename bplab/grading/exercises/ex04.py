@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..feedback import Diagnosis
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
 from ._draw import hidden, size_sets
@@ -316,15 +317,15 @@ def classmate_problem():
     return X, T, params, _backward(X, T, params, block=_block_without_skip)
 
 
-def _compare_diagnosis(student, reference, case) -> tuple[bool, str]:
+def _compare_diagnosis(student, reference, case, *, bugs=()) -> Diagnosis:
     answer = str(student).strip().lower().strip("()")
     if answer not in DIAGNOSIS_OPTIONS:
-        return False, f"expected one letter of {sorted(DIAGNOSIS_OPTIONS)}, got {student!r}"
+        return Diagnosis(False, f"expected one letter of {sorted(DIAGNOSIS_OPTIONS)}, got {student!r}")
     if answer == reference:
-        return True, ("right: W3, b3, W2 and b2 agree with central differences, W1 and b1 "
-                      "do not, so the error enters at dA1, where the skip path joins")
-    return False, ("not quite: run your gradient check on the classmate's gradients and "
-                   "see which parameters' errors are large, and which are not")
+        return Diagnosis(True, ("right: W3, b3, W2 and b2 agree with central differences, W1 and b1 "
+                      "do not, so the error enters at dA1, where the skip path joins"))
+    return Diagnosis(False, ("not quite: run your gradient check on the classmate's gradients and "
+                   "see which parameters' errors are large, and which are not"))
 
 
 PARTS = [

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..feedback import Diagnosis
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
 from ..casefns import coupled_quartic, three_term
@@ -232,31 +233,31 @@ def _classify_sizes(rng):
     return int(rng.integers(6, 10)), int(rng.integers(2, 4))
 
 
-def _compare_lr(student, reference, case) -> tuple[bool, str]:
+def _compare_lr(student, reference, case, *, bugs=()) -> Diagnosis:
     try:
         lr = float(student)
     except (TypeError, ValueError):
-        return False, f"expected a number, got {type(student).__name__}"
+        return Diagnosis(False, f"expected a number, got {type(student).__name__}")
     ok = abs(lr - reference) <= 0.01 * reference
-    return ok, (f"max_stable_lr = {lr:.4g}: right" if ok else
+    return Diagnosis(ok, (f"max_stable_lr = {lr:.4g}: right" if ok else
                 f"max_stable_lr = {lr:.4g} is not right: gradient descent on a quadratic "
-                "diverges when one eigen-direction of A grows at every step")
+                "diverges when one eigen-direction of A grows at every step"))
 
 
-def _compare_fastest(student, reference, case) -> tuple[bool, str]:
+def _compare_fastest(student, reference, case, *, bugs=()) -> Diagnosis:
     try:
         lr = float(student)
     except (TypeError, ValueError):
-        return False, f"expected a number, got {type(student).__name__}"
+        return Diagnosis(False, f"expected a number, got {type(student).__name__}")
     ok = abs(lr - reference) <= 0.005 * reference
     if ok:
-        return True, f"fastest_lr = {lr:.4g}: right"
+        return Diagnosis(True, f"fastest_lr = {lr:.4g}: right")
     lam = np.linalg.eigvalsh(A_BOWL)
     if abs(lr - 1 / lam.max()) <= 0.005 / lam.max():
-        return False, (f"fastest_lr = {lr:.4g} is 1 / (largest eigenvalue): it wipes out the steep "
-                       "direction in one step, but the shallow one then crawls")
-    return False, (f"fastest_lr = {lr:.4g} is not right: per step the error along each "
-                   "eigenvector is multiplied by |1 - lr * eigenvalue|; the slowest one decides")
+        return Diagnosis(False, (f"fastest_lr = {lr:.4g} is 1 / (largest eigenvalue): it wipes out the steep "
+                       "direction in one step, but the shallow one then crawls"))
+    return Diagnosis(False, (f"fastest_lr = {lr:.4g} is not right: per step the error along each "
+                   "eigenvector is multiplied by |1 - lr * eigenvalue|; the slowest one decides"))
 
 
 def _adam_without_correction(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):

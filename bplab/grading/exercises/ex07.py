@@ -16,6 +16,7 @@ import numpy as np
 from ...data import load_digits
 from ...nn import MLP
 from ...train import layer_grad_norms
+from ..feedback import Diagnosis
 from ..judge import compare_init, make_compare
 from ..spec import Bug, Case, Part
 from ._draw import distinct, hidden
@@ -89,29 +90,29 @@ def first_and_last_grad_norms(config: dict, num_examples: int = 200) -> tuple[fl
 
 
 # ---- compares ----------------------------------------------------------------------------
-def _compare_diagnosis(student, reference, case) -> tuple[bool, str]:
+def _compare_diagnosis(student, reference, case, *, bugs=()) -> Diagnosis:
     answer = str(student).strip().lower()
     if answer == reference:
-        return True, "right: the first layer's gradient is ~1e-13 of the last layer's"
-    return False, ("not quite: compare the gradient norms of the first and last layers, "
-                   "printed by the diagnosis cell")
+        return Diagnosis(True, "right: the first layer's gradient is ~1e-13 of the last layer's")
+    return Diagnosis(False, ("not quite: compare the gradient norms of the first and last layers, "
+                   "printed by the diagnosis cell"))
 
 
-def _compare_fix(student, reference, case) -> tuple[bool, str]:
+def _compare_fix(student, reference, case, *, bugs=()) -> Diagnosis:
     if not isinstance(student, dict) or not {"activation", "init"} <= set(student):
-        return False, 'expected a dict like {"activation": ..., "init": ...}'
+        return Diagnosis(False, 'expected a dict like {"activation": ..., "init": ...}')
     try:
         first, last = first_and_last_grad_norms(student)
     except (ValueError, TypeError) as err:
-        return False, f"cannot build that network: {err}"
+        return Diagnosis(False, f"cannot build that network: {err}")
     ratio = first / last if last > 0 else 0.0
     ok = 0.1 <= first <= 100 and 0.2 <= ratio <= 5
     what = (f"first-layer ||dW|| = {first:.2g}, last-layer ||dW|| = {last:.2g} "
             f"(ratio {ratio:.2g})")
     if ok:
-        return True, f"{what}: the gradient reaches the first layer"
+        return Diagnosis(True, f"{what}: the gradient reaches the first layer")
     hint = ("still vanishing" if first < 0.1 or ratio < 0.2 else "now exploding")
-    return False, f"{what}: {hint}; aim for a ratio between 0.2 and 5 and ||dW1|| >= 0.1"
+    return Diagnosis(False, f"{what}: {hint}; aim for a ratio between 0.2 and 5 and ||dW1|| >= 0.1")
 
 
 # ---- cases -------------------------------------------------------------------------------

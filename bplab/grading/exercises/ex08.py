@@ -18,6 +18,7 @@ from ...data import load_digits, train_test_split
 from ...nn import MLP
 from ...optim import SGD, Adam
 from ...train import fit
+from ..feedback import Diagnosis
 from ..judge import accuracy_target, make_compare
 from ..spec import Bug, Case, LabeledCase, Part
 from ._draw import distinct, hidden
@@ -213,19 +214,19 @@ def classmate_run() -> dict:
     }
 
 
-def _compare_classmate(student, reference, case) -> tuple[bool, str]:
+def _compare_classmate(student, reference, case, *, bugs=()) -> Diagnosis:
     answer = str(student).strip().lower().strip("()")
     if answer not in CLASSMATE_OPTIONS:
-        return False, f"expected one letter of {sorted(CLASSMATE_OPTIONS)}, got {student!r}"
+        return Diagnosis(False, f"expected one letter of {sorted(CLASSMATE_OPTIONS)}, got {student!r}")
     if answer == reference:
-        return True, ("right: steps of a healthy size (update/weight ratios near 1e-3) and "
+        return Diagnosis(True, ("right: steps of a healthy size (update/weight ratios near 1e-3) and "
                       "live units, yet the loss stays near ln 10 and validation near chance: "
-                      "nothing in the images predicts the labels it was given")
+                      "nothing in the images predicts the labels it was given"))
     nudges = {"a": "compare the update/weight ratios with lesson 08's guide of 1e-3",
               "b": "compare the update/weight ratios with lesson 08's guide of 1e-3, and "
                    "look for a loss that jumps or explodes",
               "c": "look at the dead fractions: how many units are dead?"}
-    return False, f"not quite: {nudges[answer]}"
+    return Diagnosis(False, f"not quite: {nudges[answer]}")
 
 
 PARTS = [

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+from ..feedback import Diagnosis
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
 from ._draw import hidden
@@ -149,13 +150,13 @@ def _normalise(answer) -> str:
 
 
 def _make_compare(question: Question):
-    def compare(student, reference, case) -> tuple[bool, str]:
+    def compare(student, reference, case, *, bugs=()) -> Diagnosis:
         given = _normalise(student)
         if given not in ("a", "b", "c", "d"):
-            return False, f"answer with one letter a, b, c or d, got {student!r}"
+            return Diagnosis(False, f"answer with one letter a, b, c or d, got {student!r}")
         if given == reference:
-            return True, f"right. {question.why}"
-        return False, f"not {given}. Hint: {question.hint}"
+            return Diagnosis(True, f"right. {question.why}")
+        return Diagnosis(False, f"not {given}. Hint: {question.hint}")
     return compare
 
 
