@@ -5,6 +5,8 @@ Letters: N batch, D inputs, H hidden units, C classes (outputs).
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -15,7 +17,27 @@ from .init import INITIALIZERS
 from .layers import ACTIVATIONS, Layer, Linear, ParamsView, composite, get_activation
 from .validation import check_choice, check_int
 
-__all__ = ["MLP", "Sequential", "forward_backward"]
+__all__ = ["MLP", "Sequential", "forward_backward", "takes_input_grad"]
+
+
+def takes_input_grad(component) -> bool:
+    """Whether ``component.backward`` accepts ``input_grad=`` (a Linear's and a Sequential's
+    do; a learner's own layer may not): the one test, for layers and networks alike."""
+    backward = getattr(component.backward, "__func__", component.backward)
+    try:
+        return _backward_takes_input_grad(backward)
+    except TypeError:  # an unhashable callable: look it up every time
+        return _backward_takes_input_grad.__wrapped__(backward)
+
+
+@functools.lru_cache(maxsize=64)
+def _backward_takes_input_grad(backward) -> bool:
+    """``takes_input_grad`` for one backward function, looked up once (train_step runs it
+    every step)."""
+    try:
+        return "input_grad" in inspect.signature(backward).parameters
+    except (TypeError, ValueError):  # a builtin or C callable without a signature
+        return False
 
 
 def forward_backward(model, X: np.ndarray, y: np.ndarray, loss_fn,
@@ -65,7 +87,7 @@ class Sequential:
         """
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            if i == 0 and not input_grad and isinstance(layer, Linear):
+            if i == 0 and not input_grad and takes_input_grad(layer):
                 return layer.backward(dout, input_grad=False)
             dout = layer.backward(dout)
         return dout

@@ -17,8 +17,6 @@ per-layer gradient norms.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
 import warnings
 from collections.abc import Callable
@@ -32,7 +30,7 @@ from .flow import flow_verdict
 from .layers import is_weight
 from .losses import classifies, get_loss
 from .metrics import evaluate, num_correct
-from .nn import forward_backward
+from .nn import forward_backward, takes_input_grad
 from .optim import OPTIMIZERS, Adam, Optimizer, get_optimizer
 from .validation import check_array, check_int
 
@@ -120,7 +118,7 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss, optimizer: Optimizer) 
 
     ``loss`` is a loss function or its name, as in ``fit(loss=...)``; ``optimizer`` an
     Optimizer object (it keeps state from step to step, so not a name)."""
-    return _step(model, X, y, get_loss(loss), optimizer, _takes_input_grad(model))[0]
+    return _step(model, X, y, get_loss(loss), optimizer, takes_input_grad(model))[0]
 
 
 def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
@@ -134,25 +132,6 @@ def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
     grads = model.grads()
     optimizer.step(model.params(), grads)           # 3. w <- w - lr * dL/dw (or Adam's step)
     return loss, scores, grads
-
-
-def _takes_input_grad(model) -> bool:
-    """Whether ``model.backward`` accepts ``input_grad=`` (Sequential's does)."""
-    backward = getattr(model.backward, "__func__", model.backward)
-    try:
-        return _backward_takes_input_grad(backward)
-    except TypeError:  # an unhashable callable: look it up every time
-        return _backward_takes_input_grad.__wrapped__(backward)
-
-
-@functools.lru_cache(maxsize=64)
-def _backward_takes_input_grad(backward) -> bool:
-    """``_takes_input_grad`` for one backward function, looked up once (train_step runs
-    it every step)."""
-    try:
-        return "input_grad" in inspect.signature(backward).parameters
-    except (TypeError, ValueError):  # a builtin or C callable without a signature
-        return False
 
 
 def layer_grad_norms(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy") -> list[float]:
@@ -323,7 +302,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
     if not hist.layer_names:
         hist.layer_names = [f"layer {k + 1}" for k in range(len(_weight_grads(model.grads())))]
     start = hist.loss[0] if hist.loss else None
-    classify, skip_dX = classifies(loss), _takes_input_grad(model)
+    classify, skip_dX = classifies(loss), takes_input_grad(model)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
         for epoch in range(1, epochs + 1):
             correct = 0

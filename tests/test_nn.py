@@ -6,6 +6,7 @@ from hypothesis import given
 from strategies import hidden_widths, seeds
 
 import bplab as bp
+import bplab.layers
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "identity"])
@@ -88,3 +89,32 @@ def test_mlp_of_a_non_list_says_it_wants_a_list_of_sizes(sizes):
     with pytest.raises(TypeError, match=r"^MLP: sizes must be a list of layer sizes like "
                                         rf"\[2, 16, 1\] .*got {sizes!r}$"):
         bp.MLP(sizes)
+
+
+def test_any_first_layer_that_takes_input_grad_skips_dx_not_only_linear():
+    """Sequential asked isinstance(layer, Linear) before skipping the first layer's dX; now
+    any layer whose backward takes input_grad= is asked, and one that does not is not."""
+    calls = []
+
+    class Scale(bp.layers.Layer):
+        def forward(self, X):
+            self.cache, self._out_shape = X, X.shape
+            return 2 * X
+
+        def backward(self, dout, input_grad=True):
+            calls.append(input_grad)
+            return 2 * dout if input_grad else None
+
+    class Plain(Scale):
+        def backward(self, dout):
+            calls.append("plain")
+            return 2 * dout
+
+    X = np.ones((3, 2))
+    for first, expected in ((Scale(), False), (Plain(), "plain")):
+        net = bp.Sequential(first, bp.Linear(2, 2, rng=0))
+        net.forward(X)
+        calls.clear()
+        dX = net.backward(np.ones((3, 2)), input_grad=False)
+        assert calls == [expected]
+        assert (dX is None) if expected is False else dX.shape == (3, 2)
