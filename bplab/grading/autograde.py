@@ -188,7 +188,7 @@ def _grade_part(part: Part, cases: list, n_public: int, line: dict, cell: dict |
     if not isinstance(answers, dict):
         status, text = _failure(line, timeout)
         return PartGrade(part.id, 0, part.points, status, clean(text))
-    if "outcomes" not in answers:
+    if "missing" in answers or "outcomes" not in answers:  # the harness found no such name
         status, text = _not_defined(part, cell, timeout)
         return PartGrade(part.id, 0, part.points, status, clean(text))
     compare = part.compare or Close()
