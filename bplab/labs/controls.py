@@ -1,9 +1,7 @@
-"""Controls a screen reader can name and a keyboard can use, as ``anywidget`` widgets.
+"""Sliders a screen reader can name and a keyboard can use, as ``anywidget`` widgets.
 
-Sliders: a native ``<label>`` + ``<input type="range">`` + readout. A quiz's options: a
-``<fieldset>`` of native radio buttons whose ``<legend>`` is the question. A quiz's
-verdict: a ``role="status"`` region, so a screen reader reads it out when Check is pressed.
-The arrow keys, Home, End, Page Up/Down (and Space on a radio) act on the control and stop
+A native ``<label>`` + ``<input type="range">`` + readout (a quiz's choices, built the same
+way, are in ``choices.py``, which shares ``_KEYS_JS``). The arrow keys, Home, End, Page Up/Down (and Space on a radio) act on the control and stop
 there: JupyterLab's notebook shortcuts, which listen on the document, would take them
 otherwise (ArrowDown selects the next cell; the range input would not move). Every other
 key (Shift+Enter, Ctrl+S, Escape) still reaches JupyterLab.
@@ -147,73 +145,6 @@ function render({ model, el }) {
 export default { render };
 """
 
-_CHOICE_ESM = _KEYS_JS + r"""
-function render({ model, el }) {
-  const name = uniqueId("bplab-choice");
-  el.classList.add("bplab-choice");
-  const fieldset = document.createElement("fieldset");
-  const legend = document.createElement("legend");
-  fieldset.append(legend);
-  el.append(fieldset);
-  let radios = [];
-  function build() {
-    legend.textContent = model.get("question");
-    for (const old of fieldset.querySelectorAll("label")) old.remove();
-    radios = model.get("options").map((text, i) => {
-      const label = document.createElement("label");
-      const radio = document.createElement("input");
-      radio.type = "radio";
-      radio.name = name;
-      radio.value = String(i);
-      keepKeys(radio);
-      radio.addEventListener("change", () => {
-        if (radio.checked) { model.set("value", i); model.save_changes(); }
-      });
-      label.append(radio, document.createTextNode(" " + text));
-      fieldset.append(label);
-      return radio;
-    });
-    sync();
-  }
-  function sync() {
-    const value = model.get("value");
-    radios.forEach((radio, i) => {
-      radio.checked = value === i;
-      radio.disabled = model.get("disabled");
-    });
-  }
-  model.on("change:options", build);
-  model.on("change:question", build);
-  model.on("change:value", sync);
-  model.on("change:disabled", sync);
-  build();
-  return () => {
-    model.off("change:options", build);
-    model.off("change:question", build);
-    model.off("change:value", sync);
-    model.off("change:disabled", sync);
-  };
-}
-
-export default { render };
-"""
-
-_STATUS_ESM = r"""
-function render({ model, el }) {
-  // one live region for the widget's life: its content changes, so it is read out
-  const region = document.createElement("div");
-  region.setAttribute("role", "status");
-  region.className = "bplab-status";
-  el.append(region);
-  const sync = () => { region.innerHTML = model.get("value"); };
-  model.on("change:value", sync);
-  sync();
-  return () => model.off("change:value", sync);
-}
-
-export default { render };
-"""
-
 _CSS = """
 .bplab-slider {
   display: flex;
@@ -260,57 +191,6 @@ def _style_to_width(kwargs: dict) -> None:
         raise ValueError(f"slider: style takes only 'description_width', got {sorted(unknown)}")
     if "description_width" in style:
         kwargs.setdefault("description_width", style["description_width"])
-
-
-_CHOICE_CSS = """
-.bplab-choice fieldset {
-  border: none;
-  margin: 0;
-  padding: 0;
-  font-size: var(--jp-widgets-font-size, 13px);
-  color: var(--jp-widgets-label-color, var(--jp-ui-font-color1, #1a1a1a));
-}
-.bplab-choice legend {
-  font-weight: bold;
-  padding: 0 0 4px 0;
-}
-.bplab-choice label {
-  display: block;
-  padding: 2px 0;
-}
-.bplab-choice input:focus-visible {
-  outline: 2px solid var(--jp-brand-color1, #1565c0);
-  outline-offset: 2px;
-}
-"""
-
-
-class RadioChoice(anywidget.AnyWidget):
-    """A question and its options as native radio buttons in a ``<fieldset>``, the question
-    its ``<legend>``. ``value`` is the picked option's index (int), or None."""
-
-    _esm = _CHOICE_ESM
-    _css = _CHOICE_CSS
-    question = T.Unicode("").tag(sync=True)
-    options = T.List(T.Unicode()).tag(sync=True)
-    value = T.Int(None, allow_none=True).tag(sync=True)
-    disabled = T.Bool(False).tag(sync=True)
-
-    @T.validate("value")
-    def _known_index(self, proposal):
-        index = proposal["value"]
-        if index is not None and not 0 <= index < len(self.options):
-            raise T.TraitError(f"RadioChoice: value must be None or an index in "
-                               f"[0, {len(self.options) - 1}], got {index}")
-        return index
-
-
-class Status(anywidget.AnyWidget):
-    """HTML in a ``role="status"`` live region (like ``ipywidgets.HTML``, ``value`` is the
-    markup): a screen reader reads each new value out without moving the focus."""
-
-    _esm = _STATUS_ESM
-    value = T.Unicode("").tag(sync=True)
 
 
 class _Slider(anywidget.AnyWidget):

@@ -27,7 +27,7 @@ class Question(Lab):
     def __init__(self, question: str, options, answer: int, explanation: str = ""):
         import ipywidgets as W
 
-        from .controls import RadioChoice, Status
+        from .choices import RadioChoice, Status
 
         options = [str(o) for o in options]
         if len(options) < 2:

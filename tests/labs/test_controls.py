@@ -1,4 +1,4 @@
-"""bplab.labs.controls: the labs' accessible sliders, quiz choices and verdict region behave
+"""bplab.labs.controls and choices: the labs' accessible sliders, quiz choices and verdict region behave
 like the ipywidgets they replace (value clamped, bounds checked, observe on "value")."""
 
 from __future__ import annotations
@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 import traitlets
 
-from bplab.labs.controls import (
-    FloatLogSlider,
-    FloatSlider,
-    IntSlider,
-    RadioChoice,
-    SelectionSlider,
-    Status,
-)
+from bplab.labs.choices import RadioChoice, Status
+from bplab.labs.controls import FloatLogSlider, FloatSlider, IntSlider, SelectionSlider
 
 
 def test_int_slider_clamps_and_notifies_like_ipywidgets():
@@ -93,12 +87,12 @@ def test_radio_choice_holds_an_index_or_none():
 def test_each_view_is_a_native_named_control():
     """What the browser draws (the ESM): a range input tied to a <label>, radios in a
     fieldset with a legend, a role=status region; the own keys stop before JupyterLab."""
-    from bplab.labs import controls
+    from bplab.labs import choices, controls
 
     assert 'input.type = "range"' in controls._ESM and "label.htmlFor = id" in controls._ESM
     assert 'setAttribute("aria-valuetext"' in controls._ESM
-    assert '"fieldset"' in controls._CHOICE_ESM and '"legend"' in controls._CHOICE_ESM
-    assert 'setAttribute("role", "status")' in controls._STATUS_ESM
+    assert '"fieldset"' in choices._CHOICE_ESM and '"legend"' in choices._CHOICE_ESM
+    assert 'setAttribute("role", "status")' in choices._STATUS_ESM
     assert "stopPropagation" in controls._KEYS_JS and "ctrlKey" in controls._KEYS_JS
 
 
