@@ -92,8 +92,9 @@ def _source_notebook(source: Path, exercise: str) -> Path:
         raise ClassroomError(f"the exercise must look like ex05, got {exercise!r}")
     found = sorted(source.glob(f"{exercise}_*.ipynb"))
     known = [p.name[:4] for p in exercise_notebooks(source)]
-    spec = REPO / "bplab" / "grading" / "exercises" / f"{exercise}.py"
-    if len(found) != 1 or not spec.is_file():
+    keys = REPO / "bplab" / "grading" / "exercises"
+    has_spec = (keys / f"{exercise}.py").is_file() or (keys / exercise / "__init__.py").is_file()
+    if len(found) != 1 or not has_spec:
         where = f"no {exercise}_*.ipynb in {str(source)!r}" if not found else (
             f"{len(found)} {exercise}_*.ipynb in {str(source)!r}" if len(found) > 1
             else f"no spec bplab/grading/exercises/{exercise}.py")
@@ -135,11 +136,14 @@ def _add_tree(archive: zipfile.ZipFile, folder: Path, prefix: str,
 
 
 def _other_keys(exercise: str):
-    """``skip`` for bplab's tree: every exercise's key module but ``exercise``'s."""
+    """``skip`` for bplab's tree: every exercise's key but ``exercise``'s, whether a module
+    (``grading/exercises/ex05.py``) or a package (``grading/exercises/ex12/...``)."""
     def skip(relative: str) -> bool:
-        folder, _, name = relative.rpartition("/")
-        stem = name.removesuffix(".py")
-        return folder == "grading/exercises" and is_exercise(stem) and stem != exercise
+        parts = relative.split("/")
+        if parts[:2] != ["grading", "exercises"] or len(parts) < 3:
+            return False
+        owner = parts[2].removesuffix(".py")
+        return is_exercise(owner) and owner != exercise
     return skip
 
 

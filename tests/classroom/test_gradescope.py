@@ -219,10 +219,16 @@ def test_the_sandbox_probe_sees_bubblewrap_work_here():
 
 
 def test_the_zip_carries_no_other_exercise_key(tmp_path):
-    zip_path = build_autograder("ex09", tmp_path / "a.zip", source=REPO / "solutions")
-    keys = {n for n in zipfile.ZipFile(zip_path).namelist()
-            if n.startswith("grader/bplab/grading/exercises/ex")}
-    assert keys == {"grader/bplab/grading/exercises/ex09.py"}
+    """A key may be a module (ex09.py) or a package (ex12/): neither travels in another
+    exercise's zip, and a package's zip carries all of its own."""
+    for exercise, expected in (("ex09", {"ex09.py"}),
+                               ("ex12", {"ex12/__init__.py", "ex12/bugs.py", "ex12/network.py"})):
+        zip_path = build_autograder(exercise, tmp_path / f"{exercise}.zip",
+                                    source=REPO / "solutions")
+        prefix = "grader/bplab/grading/exercises/"
+        keys = {n.removeprefix(prefix) for n in zipfile.ZipFile(zip_path).namelist()
+                if n.startswith(prefix + "ex")}
+        assert keys == expected, exercise
 
 
 def test_a_submission_finds_no_key_in_the_installed_grader(autograder, tmp_path):
