@@ -364,6 +364,21 @@ class Host:
         return [name for name, s in secrets_.items() if s in text]
 
 
+def grade_attacks(folder: Path, attacks: dict, exercise: str = "ex98", prelude_values=None,
+                  **grade_options):
+    """Write each attack (name -> (build, expected)) with the prelude on top, grade them all
+    while a Host watches, and yield (Run, what changed on the host): the body of the attack
+    modules' ``graded`` fixtures. ``grade_options`` go to ``grade`` (timeout, budget, wall)."""
+    host = Host([])
+    top = prelude(host, **(prelude_values or {}))
+    paths = [write(folder, name, insert_top(build(), top), exercise)
+             for name, (build, _) in attacks.items()]
+    host.watched = [*paths, source_path(exercise).parent]
+    with host:
+        run = grade(paths, exercise, folder / "grades.json", env=host.env, **grade_options)
+        yield run, host.changes()
+
+
 def prelude(host: Host, **values) -> str:
     """The first cell of every attack: what the attacker is assumed to know (the run's
     token, the host's PID 1 command line, paths on the instructor's disk)."""

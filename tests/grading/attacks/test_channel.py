@@ -57,15 +57,8 @@ ATTACKS = kit.selected({  # name: (builder, points each part must get)
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("channel")
-    host = kit.Host([])
-    paths = [kit.write(folder, name, kit.insert_top(build(), kit.prelude(host)), "ex98")
-             for name, (build, _) in ATTACKS.items()]
-    host.watched = [*paths, kit.source_path("ex98").parent]
-    with host:
-        run = kit.grade(paths, "ex98", folder / "grades.json", timeout=5, budget=30,
-                        env=host.env, wall=len(paths) * 40)
-        yield run, host.changes()
+    yield from kit.grade_attacks(tmp_path_factory.mktemp("channel"), ATTACKS, timeout=5,
+                                 budget=30, wall=len(ATTACKS) * 40)
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))

@@ -42,15 +42,8 @@ ATTACKS = kit.selected({  # graded in this order, two at a time
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cpu")
-    host = kit.Host([])
-    paths = [kit.write(folder, name, kit.insert_top(build(), kit.prelude(host)), "ex98")
-             for name, (build, _) in ATTACKS.items()]
-    host.watched = [*paths, kit.source_path("ex98").parent]
-    with host:
-        run = kit.grade(paths, "ex98", folder / "grades.json", timeout=20, budget=40, jobs=2,
-                        env=host.env, wall=200)
-        yield run, host.changes()
+    yield from kit.grade_attacks(tmp_path_factory.mktemp("cpu"), ATTACKS, timeout=20,
+                                 budget=40, jobs=2, wall=200)
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))

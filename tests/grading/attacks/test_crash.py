@@ -94,15 +94,8 @@ ATTACKS = kit.selected({  # name: (builder, points each part must get)
 
 @pytest.fixture(scope="module")
 def crashed(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("crash")
-    host = kit.Host([])
-    paths = [kit.write(folder, name, kit.insert_top(build(), kit.prelude(host)), "ex98")
-             for name, (build, _) in ATTACKS.items()]
-    host.watched = [*paths, kit.source_path("ex98").parent]
-    with host:
-        run = kit.grade(paths, "ex98", folder / "grades.json", timeout=TIMEOUT,
-                        budget=BUDGET, env=host.env, wall=len(paths) * (BUDGET + SLACK))
-        yield run, host.changes()
+    yield from kit.grade_attacks(tmp_path_factory.mktemp("crash"), ATTACKS, timeout=TIMEOUT,
+                                 budget=BUDGET, wall=len(ATTACKS) * (BUDGET + SLACK))
 
 
 def test_run_completes_with_every_row(crashed):

@@ -153,16 +153,9 @@ ATTACKS = kit.selected({
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("limits")
-    host = kit.Host([])
-    top = kit.prelude(host, MAX_PROCESSES=MAX_PROCESSES)
-    paths = [kit.write(folder, name, kit.insert_top(build(), top), "ex98")
-             for name, (build, _) in ATTACKS.items()]
-    host.watched = [*paths, kit.source_path("ex98").parent]
-    with host:
-        run = kit.grade(paths, "ex98", folder / "grades.json", timeout=TIMEOUT, budget=BUDGET,
-                        env=host.env, wall=len(paths) * BUDGET)
-        yield run, host.changes()
+    yield from kit.grade_attacks(tmp_path_factory.mktemp("limits"), ATTACKS,
+                                 prelude_values={"MAX_PROCESSES": MAX_PROCESSES},
+                                 timeout=TIMEOUT, budget=BUDGET, wall=len(ATTACKS) * BUDGET)
 
 
 def _reported(run, name: str, what: str) -> int:
