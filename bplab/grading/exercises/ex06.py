@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..casefns import coupled_quartic, three_term
 from ..feedback import Diagnosis
 from ..judge import make_compare
 from ..spec import Bug, Case, Part
-from ..casefns import coupled_quartic, three_term
 from ._draw import distinct, hidden
 
 __all__ = [

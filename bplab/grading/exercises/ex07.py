@@ -11,6 +11,8 @@ first-layer gradient must no longer vanish (nor explode).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from ...data import load_digits
@@ -162,7 +164,7 @@ def _norm_cases(rng, sizes=(((4, 5, 6, 3), 7),) * 3):
     """sizes: per activation, the layer widths (input first) and the batch N."""
     cases = []
     for activation, (widths, N) in zip(("sigmoid", "tanh", "relu"), sizes):
-        weights = [rng.normal(size=s) for s in zip(widths[:-1], widths[1:])]
+        weights = [rng.normal(size=s) for s in pairwise(widths)]
         X, dout = rng.normal(size=(N, widths[0])), rng.normal(size=(N, widths[-1]))
         path = " -> ".join(str(w) for w in widths)
         cases.append(Case((weights, X, dout, activation),

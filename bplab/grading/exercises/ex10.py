@@ -13,6 +13,8 @@ missing 1/N, a missing 1/(1 - p) or the variance's mean term cannot hide.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from ..judge import make_compare
@@ -204,7 +206,7 @@ def _l2_sizes(rng):
     out = []
     for _ in range(2):
         widths = distinct(rng, int(rng.integers(3, 5)), 2, 10)   # two or three matrices
-        out.append((tuple(zip(widths[:-1], widths[1:])), _lam(rng)))
+        out.append((tuple(pairwise(widths)), _lam(rng)))
     return tuple(out)
 
 
