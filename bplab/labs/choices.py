@@ -50,6 +50,23 @@ function render({ model, el }) {
       radio.disabled = model.get("disabled");
     });
   }
+  // Check is part of this widget, not a widget of its own: a press is one more change of
+  // this model, so it reaches the kernel after the pick it judges. ipywidgets holds a
+  // model's next change until the kernel answers the last, while another widget's click
+  // would go at once and overtake a pick still waiting.
+  const check = document.createElement("button");
+  check.type = "button";
+  check.className = "bplab-check";
+  check.textContent = model.get("button_label");
+  check.hidden = !model.get("button_label");
+  check.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") event.stopPropagation();
+  });
+  check.addEventListener("click", () => {
+    model.set("submits", model.get("submits") + 1);
+    model.save_changes();
+  });
+  el.append(check);
   model.on("change:options", build);
   model.on("change:question", build);
   model.on("change:value", sync);
@@ -98,16 +115,29 @@ _CHOICE_CSS = """
   display: block;
   padding: 2px 0;
 }
-.bplab-choice input:focus-visible {
+.bplab-choice input:focus-visible, .bplab-check:focus-visible {
   outline: 2px solid var(--jp-brand-color1, #1565c0);
   outline-offset: 2px;
+}
+.bplab-check {
+  margin: 4px 0 2px 0;
+  padding: 4px 24px;
+  border: none;
+  border-radius: 2px;
+  background: #1565c0;
+  color: #ffffff;
+  font-size: var(--jp-widgets-font-size, 13px);
+  cursor: pointer;
 }
 """
 
 
 class RadioChoice(anywidget.AnyWidget):
     """A question and its options as native radio buttons in a ``<fieldset>``, the question
-    its ``<legend>``. ``value`` is the picked option's index (int), or None."""
+    its ``<legend>``. ``value`` is the picked option's index (int), or None.
+
+    With a ``button_label``, a native button under the options counts its presses in
+    ``submits``: observe it (``on_submit``) to judge the pick the press was made on."""
 
     _esm = _CHOICE_ESM
     _css = _CHOICE_CSS
@@ -115,6 +145,16 @@ class RadioChoice(anywidget.AnyWidget):
     options = T.List(T.Unicode()).tag(sync=True)
     value = T.Int(None, allow_none=True).tag(sync=True)
     disabled = T.Bool(False).tag(sync=True)
+    button_label = T.Unicode("").tag(sync=True)
+    submits = T.Int(0).tag(sync=True)
+
+    def submit(self) -> None:
+        """Press the button from Python (as a click in the browser does)."""
+        self.submits += 1
+
+    def on_submit(self, callback) -> None:
+        """Call ``callback()`` on every press."""
+        self.observe(lambda _change: callback(), names="submits")
 
     @T.validate("value")
     def _known_index(self, proposal):

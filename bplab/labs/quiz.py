@@ -38,12 +38,14 @@ class Question(Lab):
                              f"[0, {len(options) - 1}], got {answer!r}")
         self.question, self.options = str(question), options
         self.answer, self.explanation = answer, str(explanation)
-        # native radios in a fieldset whose legend is the question; the verdict is read out
-        self.choice = RadioChoice(question=self.question, options=options)
-        self.button = W.Button(description="Check", button_style="primary")
+        # native radios in a fieldset whose legend is the question, and Check in the same
+        # widget (so a press never overtakes the pick it judges); the verdict is read out
+        self.choice = RadioChoice(question=self.question, options=options,
+                                  button_label="Check")
+        self.button = _CheckButton(self.choice)
         self.feedback = Status()
-        self.button.on_click(lambda _: self.check())
-        self.widget = W.VBox([self.choice, self.button, self.feedback])
+        self.choice.on_submit(self.check)
+        self.widget = W.VBox([self.choice, self.feedback])
 
     def check(self) -> bool | None:
         """Judge the selected option, show right/wrong and the explanation; None if none."""
@@ -59,6 +61,19 @@ class Question(Lab):
 
     def snapshot_png(self) -> bytes:
         return quiz_picture([self])
+
+
+class _CheckButton:
+    """``question.button``: Check, which lives inside the choice widget; ``click()`` presses
+    it from Python, as ``ipywidgets.Button.click`` does."""
+
+    description = "Check"
+
+    def __init__(self, choice):
+        self._choice = choice
+
+    def click(self) -> None:
+        self._choice.submit()
 
 
 class Quiz(Lab):

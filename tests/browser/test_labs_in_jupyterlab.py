@@ -304,10 +304,8 @@ def test_a_quiz_from_the_keyboard_alone(page, jupyter_lab):
     page.keyboard.press("Space")                 # the first option: "its value"
     page.keyboard.press("ArrowDown")             # the second: "d(output)/d(node)"
     expect(quiz.get_by_role("radio", name="d(output)/d(node)")).to_be_checked()
-    # ipywidgets keeps one change of a widget in flight: the second pick waits for the
-    # kernel's reply to the first, while Check (another widget) goes at once. A person takes
-    # longer than that reply between a pick and Enter; Playwright does not, on a loaded machine
-    page.wait_for_timeout(1500)
+    # no pause: Check is part of the choice widget, so its press reaches the kernel after the
+    # second pick, which ipywidgets holds until the kernel has answered the first
     _tab_to(page, "el.tagName === 'BUTTON' && el.innerText.trim() === 'Check'")
     page.keyboard.press("Enter")
     expect(quiz).to_contain_text("Right.")

@@ -107,3 +107,17 @@ def test_jupyterlab_loads_the_anywidget_extension():
              if "anywidget" in line]
     assert lines and "enabled" in lines[0] and "OK" in lines[0], \
         f"anywidget's JupyterLab extension is not enabled: {lines or listing.stdout[-500:]}"
+
+
+def test_a_choice_carries_its_own_check_button():
+    """Check is a press of the choice widget (submits), so it is judged with the pick it was
+    made on; a separate Button could overtake a pick ipywidgets still holds back."""
+    from bplab.labs import choices
+
+    choice = RadioChoice(question="q", options=["a", "b"], button_label="Check")
+    seen = []
+    choice.on_submit(lambda: seen.append(choice.value))
+    choice.value = 1
+    choice.submit()
+    assert seen == [1] and choice.submits == 1
+    assert "bplab-check" in choices._CHOICE_ESM and "submits" in choices._CHOICE_ESM
