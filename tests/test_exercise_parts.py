@@ -25,8 +25,9 @@ def _module(part):
 
 def _verdict(part, obj, seed):
     cases = make_cases(part, seed)
-    return judge(part.id, part.kind, part.compare or Close(), cases,
-                 call_cases(obj, part.kind, cases), expectations(part, cases), len(cases))
+    return judge(call_cases(obj, part.kind, cases), part_id=part.id, kind=part.kind,
+                 compare=part.compare or Close(), cases=cases,
+                 expects=expectations(part, cases), n_public=len(cases))
 
 
 def _wrong_answers() -> dict:

@@ -33,7 +33,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from ..grading.spec import exercise_notebooks, is_exercise
+from ..grading.spec import Status, exercise_notebooks, is_exercise
 from . import ClassroomError
 
 __all__ = ["build_autograder", "run_autograder", "to_results"]
@@ -216,7 +216,8 @@ def _recorded_tests(recorded: list[dict]) -> list[dict]:
                         f"{p.get('feedback', '')}" for p in recorded)
     return [receipt, _test("recorded answers, marked", sum(p.get("points", 0) for p in recorded),
                            sum(p.get("max_points", 0) for p in recorded), details,
-                           "after_due_date", all(p.get("status") == "passed" for p in recorded))]
+                           "after_due_date",
+                           all(p.get("status") == str(Status.PASSED) for p in recorded))]
 
 
 def to_results(submission: dict, hidden_visibility: str = "visible",
@@ -237,8 +238,8 @@ def to_results(submission: dict, hidden_visibility: str = "visible",
             continue
         name, feedback = str(part["part_id"]), str(part.get("feedback", ""))
         points, max_points = part.get("points", 0), part.get("max_points", 0)
-        passed = part.get("status") == "passed"
-        on_hidden = not passed and "hidden case" in feedback
+        passed = part.get("status") == str(Status.PASSED)
+        on_hidden = not passed and part.get("hidden_case") is True
         if on_hidden and hidden_visibility != "visible":
             when = hidden_visibility.replace("_", " ")
             tests.append(_test(name, points, max_points,

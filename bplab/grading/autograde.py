@@ -1,22 +1,37 @@
 """The autograder: grade submitted notebooks, each in its own sandbox.
 
-The path a submission takes (one result type per stage):
+The path one submission takes, and the one type each stage hands to the next:
 
-1. ``submissions.read_submission``: the file, opened without following links, a regular file under
-   the size cap, parsed as a notebook -> ``nbformat`` notebook, or an error row.
-2. ``exercise``: pinned by ``--exercise`` (a notebook whose metadata names another
-   exercise is an error row), else from the metadata and the file name, which must agree.
-3. ``_Plan``: for each part of the key, the public cases and fresh hidden ones (secret
-   seed), drawn here. Only their *arguments* go into the inbox, with the learner's code
-   cells (``notebooks.graded_notebook``): never an expected value, a label or the key.
-4. ``sandbox.stream_lines``: the runner executes the notebook and calls the learner's code
-   inside bubblewrap, within one wall-clock budget that includes kernel restarts; its
-   output is read as capped lines of data, and ``sandbox.collect`` keeps the lines that fit
-   the runner's protocol (any other makes the row an error).
-5. ``judge.judge``: each part's outcomes against the key's expectations, computed here
-   -> ``PartGrade`` (points, ``Status``, feedback cleaned of control characters, bug key).
-6. ``SubmissionGrade`` rows, written to ``--out`` as each submission finishes; at the end
-   ``submissions.refuse_collisions`` makes two claims on one student error rows.
+1. ``submissions.read_submission``: the file, opened without following links, a regular file
+   under the size cap, parsed -> an ``nbformat.NotebookNode``, or a reason it is not one.
+2. ``_exercise``: pinned by ``--exercise`` (a notebook whose metadata names another exercise
+   gets error rows), else from the metadata and the file name, which must agree -> ``str``.
+   Only that exercise's key module is loaded (``spec.load_parts``) -> ``list[spec.Part]``.
+3. ``_Plan.draw``: for each part, the public cases and fresh hidden ones (secret seed),
+   drawn here -> ``_Plan`` (``list[spec.Case]`` per part). Only the cases' *arguments* enter
+   the sandbox (``_Plan.calls``, with the learner's code cells from
+   ``notebooks.graded_notebook``): never an expected value, a label or the key.
+4. ``sandbox.stream_lines``: ``runner`` executes the notebook and calls the learner's code
+   inside bubblewrap, within one wall-clock budget that includes kernel restarts, and
+   writes one ``messages.Message`` per event as a line; each line read back (under a byte
+   cap) is ``messages.decode``-d -> ``messages.Message`` (or the raw text of a line that is none).
+   ``sandbox.collect`` keeps the messages the protocol allows -> ``tuple[messages.CellRun,
+   ...]``, ``dict[int, messages.PartMessage]`` and a ``sandbox.StreamEnd`` (``sandbox.End``,
+   the runner's ``messages.RunDone``, and any violation, which makes every part an error).
+5. ``_grade_part``: a ``messages.PartAnswered``'s ``messages.Outcome``-s are judged here, in
+   the grader, against ``judge.expectations`` computed from the key
+   (``judge.judge`` -> ``judge.Verdict``, each case through the part's compare ->
+   ``feedback.Diagnosis``); a ``messages.PartMissing`` or ``messages.PartFailed`` says
+   why there is nothing to judge -> ``PartGrade`` (points, ``spec.Status``, feedback
+   cleaned of control characters, the bug's key, whether it failed on a hidden case).
+6. ``SubmissionGrade`` (its ``PartGrade``-s and a note), written by ``report.write_grades``
+   to ``--out`` (CSV or JSON: ``Status`` as its text, the bug key in its own column) as each
+   submission finishes; at the end ``submissions.refuse_collisions`` turns two claims on one
+   student into error rows. The gradebook (``classroom.gradebook.write_gradebook``: the
+   totals, from the ``SubmissionGrade``-s or that JSON), Gradescope's results
+   (``classroom.gradescope.to_results``: ``Status`` and the hidden-case flag) and the class
+   report (``classroom.report.summarise``: ``Status`` and the bug key, never the feedback's
+   prose) read them.
 
 A submission that dies, kills, hangs, floods or bloats costs only its own grade.
 """
@@ -37,9 +52,11 @@ import nbformat
 from .cgroups import describe, in_force
 from .feedback import clean
 from .judge import Close, expectations, judge
+from .messages import CellRun, PartFailed, PartMessage, PartMissing, Run
 from .notebooks import exercise_from, graded_notebook, part_cells, solution_cell_of
 from .sandbox import (
     BWRAP_MISSING,
+    End,
     Limits,
     StreamEnd,
     bwrap_command,
@@ -80,7 +97,8 @@ class PartGrade:
     max_points: int
     status: Status
     feedback: str
-    bug: str = ""
+    bug: str = ""   # the bug's key, for the class report ("" when it passed)
+    hidden_case: bool = False   # it failed on a hidden case: Gradescope may hide the details
 
 
 @dataclass
@@ -155,47 +173,46 @@ def _write_inbox(inbox: Path, nb, plan: _Plan, timeout: float) -> None:
         child.chmod(0o644)
 
 
-def _not_defined(part: Part, cell: dict | None, timeout: float) -> tuple[Status, str]:
+def _not_defined(part: Part, cell: CellRun | None, timeout: float) -> tuple[Status, str]:
     """Why the learner's object does not exist after the run."""
     if cell is None:
         return Status.MISSING, f"`{part.name}` is not defined: its cell is missing"
-    if cell["ename"] == "NotImplementedError":
+    if cell.ename == "NotImplementedError":
         return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)"
-    if cell["status"] == "timeout":
+    if cell.status is Run.TIMEOUT:
         return Status.TIMEOUT, (f"`{part.name}` is not defined: its cell ran past "
                                 f"{timeout:g} s (an infinite loop?)")
-    why = f" (its cell raised {cell['ename']}: {cell['evalue']})" if cell["ename"] else ""
+    why = f" (its cell raised {cell.ename}: {cell.evalue})" if cell.ename else ""
     return Status.MISSING, f"`{part.name}` is not defined after running the notebook{why}"
 
 
-def _failure(line: dict, timeout: float) -> tuple[Status, str]:
-    """(status, feedback) when the harness call itself did not complete."""
-    kind = line.get("status")
-    if kind == "timeout":
-        return Status.TIMEOUT, f"timed out after {timeout:g} s (an infinite loop?)"
-    if kind == "died":
-        return Status.ERROR, "your code crashed the Python kernel"
-    if kind == "skipped":
-        return Status.ERROR, "not graded: the notebook crashed the kernel too many times"
-    why = f"{line.get('ename', '')}: {line.get('evalue', '')}"
-    return Status.ERROR, f"the grader could not call your code ({why})"
+_FAILURES = {Run.DIED: "your code crashed the Python kernel",
+             Run.SKIPPED: "not graded: the notebook crashed the kernel too many times"}
 
 
-def _grade_part(part: Part, cases: list, n_public: int, line: dict, cell: dict | None,
-                timeout: float) -> PartGrade:
-    """Judge one part's line from the sandbox against the key, here in the grader."""
-    answers = line.get("answers")
-    if not isinstance(answers, dict):
-        status, text = _failure(line, timeout)
-        return PartGrade(part.id, 0, part.points, status, clean(text))
-    if "missing" in answers or "outcomes" not in answers:  # the harness found no such name
+def _failure(run: CellRun, timeout: float) -> str:
+    """The feedback when the harness call itself did not complete."""
+    if run.status is Run.TIMEOUT:
+        return f"timed out after {timeout:g} s (an infinite loop?)"
+    why = f"{run.ename}: {run.evalue}"
+    return _FAILURES.get(run.status, f"the grader could not call your code ({why})")
+
+
+def _grade_part(part: Part, cases: list, n_public: int, message: PartMessage,
+                cell: CellRun | None, timeout: float) -> PartGrade:
+    """Judge one part's message from the sandbox against the key, here in the grader."""
+    if isinstance(message, PartFailed):
+        return PartGrade(part.id, 0, part.points, message.run.status.status,
+                         clean(_failure(message.run, timeout)), str(message.run.status))
+    if isinstance(message, PartMissing):
         status, text = _not_defined(part, cell, timeout)
-        return PartGrade(part.id, 0, part.points, status, clean(text))
-    compare = part.compare or Close()
-    verdict = judge(part.id, part.kind, compare, cases, answers["outcomes"],
-                    expectations(part, cases), n_public)
+        return PartGrade(part.id, 0, part.points, status, clean(text),
+                         "" if status is Status.NOT_IMPLEMENTED else "not defined")
+    verdict = judge(message.outcomes, part_id=part.id, kind=part.kind,
+                    compare=part.compare or Close(), cases=cases,
+                    expects=expectations(part, cases), n_public=n_public)
     return PartGrade(part.id, part.points if verdict.passed else 0, part.points,
-                     verdict.status, clean(verdict.message), verdict.bug)
+                     verdict.status, clean(verdict.message), verdict.bug, verdict.hidden_case)
 
 
 @dataclass(frozen=True)
@@ -214,7 +231,8 @@ class Settings:
 
 def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot: int,
                    left: float):
-    """(cell statuses, {part index: line}, StreamEnd) from running the notebook."""
+    """(each code cell's CellRun, {part index: PartMessage}, StreamEnd) from running the
+    notebook."""
     end = StreamEnd()
     with tempfile.TemporaryDirectory(prefix="bplab-inbox-") as tmp:
         inbox, work = Path(tmp) / "inbox", Path(tmp) / "work"
@@ -226,38 +244,40 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
             command, env, cwd = bwrap_command(inbox, student_side, uid, settings.limits), None, None
         else:
             (command, env), cwd = unsandboxed(inbox, student_side, work), str(work)
-        cells, lines = collect(stream_lines(command, left, settings.limits, end, env, cwd),
+        cells, parts = collect(stream_lines(command, left, settings.limits, end, env, cwd),
                                len(plan.parts), end)
-    return cells, lines, end
+    return cells, parts, end
 
 
-def _unfinished(end: StreamEnd, settings: Settings) -> tuple[Status, str]:
-    if end.reason == "budget":
-        return Status.TIMEOUT, (f"not graded: the submission used up its time budget of "
-                                f"{settings.wall_clock:g} s before reaching this part")
-    if end.reason == "overflow":
-        return Status.ERROR, "not graded: the submission sent more output than the grader reads"
-    return Status.ERROR, "not graded: the notebook's process stopped before this part"
+def _unfinished(part: Part, end: StreamEnd, settings: Settings) -> PartGrade:
+    """The grade of a part the stream ended before."""
+    if end.reason is End.BUDGET:
+        return PartGrade(part.id, 0, part.points, Status.TIMEOUT,
+                         f"not graded: the submission used up its time budget of "
+                         f"{settings.wall_clock:g} s before reaching this part", "budget")
+    if end.reason is End.OVERFLOW:
+        return PartGrade(part.id, 0, part.points, Status.ERROR, "not graded: the submission "
+                         "sent more output than the grader reads", "overflow")
+    return PartGrade(part.id, 0, part.points, Status.ERROR,
+                     "not graded: the notebook's process stopped before this part", "stopped")
 
 
-def _cell_of(cells: list, graded, part: Part) -> dict | None:
+def _cell_of(cells: tuple, graded, part: Part) -> CellRun | None:
     index = solution_cell_of(graded.cells, part.id, part.name)
-    found = [c for c in cells if isinstance(c, dict) and c.get("index") == index]
-    return found[0] if found and index is not None else None
+    return cells[index] if index is not None and index < len(cells) else None
 
 
 def _notes(end: StreamEnd, settings: Settings) -> str:
-    stats = end.stats
     notes = []
-    if int(stats.get("starts", 1) or 1) > 1:
-        notes.append(f"{int(stats['starts']) - 1} kernel restart(s)")
-    if stats.get("dropped"):
-        notes.append(f"{float(stats['dropped']) / 1e6:.1f} MB of printed output not kept")
-    if end.reason == "budget":
+    if end.done and end.done.starts > 1:
+        notes.append(f"{end.done.starts - 1} kernel restart(s)")
+    if end.done and end.done.dropped:
+        notes.append(f"{end.done.dropped / 1e6:.1f} MB of printed output not kept")
+    if end.reason is End.BUDGET:
         notes.append(f"stopped at the time budget ({settings.wall_clock:g} s)")
     elif end.crash:
         notes.append(f"the grader's runner failed (not your code): {clean(end.crash, 300)}")
-    elif end.reason != "done":
+    elif end.reason is not End.DONE:
         notes.append(f"the sandbox stopped early ({end.reason})"
                      + (f": {clean(end.stderr, 200)}" if end.stderr.strip() else ""))
     return "; ".join(notes)
@@ -277,26 +297,27 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
     grade.exercise, parts = exercise, load_parts(exercise)
     problem = problem or name_problem(grade.student)
     if problem:  # unreadable, or the wrong exercise: every part of the pinned one is lost
-        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, problem) for p in parts]
+        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, problem, "not graded")
+                       for p in parts]
         grade.note = problem
         return grade
     plan = _Plan.draw(parts)
     left = settings.wall_clock - (time.monotonic() - start)  # one budget, reading included
-    cells, lines, end = _run_sandboxed(nb, plan, student_side, settings, slot, left)
+    cells, messages, end = _run_sandboxed(nb, plan, student_side, settings, slot, left)
     graded = graded_notebook(nb)
     if end.violations:   # the runner writes each line once: someone else wrote to its channel
         why = ("not graded: the answers channel was tampered with ("
                + "; ".join(end.violations[:3]) + ")")
-        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, why) for p in parts]
+        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, why, "not graded")
+                       for p in parts]
         grade.note, grade.seconds = why, time.monotonic() - start
         return grade
     for i, part in enumerate(parts):
-        if i in lines:
-            grade.parts.append(_grade_part(part, plan.cases[i], plan.n_public[i], lines[i],
+        if i in messages:
+            grade.parts.append(_grade_part(part, plan.cases[i], plan.n_public[i], messages[i],
                                            _cell_of(cells, graded, part), settings.timeout))
         else:
-            status, text = _unfinished(end, settings)
-            grade.parts.append(PartGrade(part.id, 0, part.points, status, text))
+            grade.parts.append(_unfinished(part, end, settings))
     grade.note, grade.seconds = _notes(end, settings), time.monotonic() - start
     return grade
 

@@ -151,10 +151,10 @@ _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 def _not_run(part: PublicPart, outcomes: list) -> str | None:
     """The message when a case raised NameError: a cell above (the import, a helper, an
     earlier part) was not run in this kernel, or a typo. None when no case raised one."""
-    error = next((o for o in outcomes if o.get("error") == "NameError"), None)
+    error = next((o for o in outcomes if o.error == "NameError"), None)
     if error is None:
         return None
-    text = error.get("message", "")
+    text = error.message
     match = _UNDEFINED.search(text)
     name = match.group(1) if match else "a name"
     line = text[text.index(" (line "):] if " (line " in text else ""
@@ -201,8 +201,8 @@ def _hidden_verdict(part_id: str, obj: Any):
     if key.kind == "function":
         cases += make_cases(key, hidden_seed())
     outcomes = call_cases(obj, key.kind, cases)
-    return judge(key.id, key.kind, key.compare or Close(), cases, outcomes,
-                 expectations(key, cases), n_public)
+    return judge(outcomes, part_id=key.id, kind=key.kind, compare=key.compare or Close(),
+                 cases=cases, expects=expectations(key, cases), n_public=n_public)
 
 
 def check(part_id: str, obj: Any, hidden: bool = False) -> CheckResult:
@@ -232,8 +232,9 @@ def check(part_id: str, obj: Any, hidden: bool = False) -> CheckResult:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             outcomes = call_cases(obj, part.kind, part.cases)
-        verdict = judge(part.id, part.kind, _compare_of(part.compare), part.cases, outcomes,
-                        part.expects, len(part.cases))
+        verdict = judge(outcomes, part_id=part.id, kind=part.kind,
+                        compare=_compare_of(part.compare), cases=part.cases,
+                        expects=part.expects, n_public=len(part.cases))
         status, message = verdict.status, verdict.message
         not_run = _not_run(part, outcomes) if status is Status.FAILED else None
         if not_run:
@@ -241,7 +242,7 @@ def check(part_id: str, obj: Any, hidden: bool = False) -> CheckResult:
     texts = tuple(f"{w.category.__name__}: {w.message}"[:200] for w in caught)
     result = CheckResult(part_id, status, _message(part_id, status, message), texts)
     if not hidden and status is not Status.NOT_RUN:  # never downgrade what passed before
-        record(part_id, str(status))
+        record(part_id, status)
     _show(result)
     return result
 

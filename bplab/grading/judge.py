@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .feedback import ATOL, RTOL, Diagnosis, diagnose
+from .messages import Outcome
 from .spec import Case, LabeledCase, Part, Status
 from .wire import to_data
 
@@ -66,36 +67,42 @@ def accuracy_target(student, expected, case: LabeledCase, *, bugs=()) -> Diagnos
     pred = np.asarray(student) if not isinstance(student, (str, dict)) else np.asarray([])
     if pred.shape != np.shape(case.y):
         return Diagnosis(False, (f"predict(X) returned shape {pred.shape}, expected {np.shape(case.y)}: "
-                       "one integer label per row of X"))
+                       "one integer label per row of X"), "shape")
     if pred.dtype.kind not in "biuf":
-        return Diagnosis(False, f"predict(X) must return integer labels, got dtype {pred.dtype}")
+        return Diagnosis(False, f"predict(X) must return integer labels, got dtype {pred.dtype}",
+                         "type")
     if pred.dtype.kind == "f" and not (np.all(np.isfinite(pred)) and np.all(pred % 1 == 0)):
         return Diagnosis(False, ("predict(X) returned non-integer numbers: return class labels "
-                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores"))
+                       "(e.g. probs > 0.5 as int, or scores.argmax(axis=1)), not scores"), "scores")
     acc = float(np.mean(pred == case.y))
     verdict = ">=" if acc >= case.target else "<"
     what = case.note or f"{np.size(case.y)} examples"
-    return Diagnosis(acc >= case.target, f"accuracy {acc:.3f} {verdict} {case.target:.2f} target ({what})")
+    return Diagnosis(acc >= case.target,
+                     f"accuracy {acc:.3f} {verdict} {case.target:.2f} target ({what})",
+                     "" if acc >= case.target else "accuracy")
 
 
 def check_topological(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     """Is ``student`` a list of exactly the reachable labels, each after all of its inputs?"""
     children, root = case.args
     if not isinstance(student, (list, tuple)) or not all(isinstance(s, str) for s in student):
-        return Diagnosis(False, f"expected a list of node labels, got {type(student).__name__}")
+        return Diagnosis(False, f"expected a list of node labels, got {type(student).__name__}",
+                         "type")
     seen: set[str] = set()
     for label in student:
         if label in seen:
-            return Diagnosis(False, f"node {label!r} appears twice: visit each node once (keep a visited set)")
+            return Diagnosis(False, f"node {label!r} appears twice: visit each node once "
+                             "(keep a visited set)", "visited twice")
         missing = [c for c in children.get(label, []) if c not in seen]
         if missing:
             return Diagnosis(False, (f"node {label!r} comes before its input {missing[0]!r}: a node must "
-                           "come after all of its inputs"))
+                           "come after all of its inputs"), "order")
         seen.add(label)
     if set(student) != set(expected):
-        return Diagnosis(False, f"nodes missing from the order: {sorted(set(expected) - set(student))}")
+        return Diagnosis(False, "nodes missing from the order: "
+                         f"{sorted(set(expected) - set(student))}", "missing nodes")
     if student[-1] != root:
-        return Diagnosis(False, f"the output {root!r} must come last")
+        return Diagnosis(False, f"the output {root!r} must come last", "order")
     return Diagnosis(True, f"a valid order of {len(student)} nodes")
 
 
@@ -104,30 +111,36 @@ def compare_error(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     try:
         s = float(student)
     except (TypeError, ValueError):
-        return Diagnosis(False, f"expected a float, got {type(student).__name__}")
+        return Diagnosis(False, f"expected a float, got {type(student).__name__}", "type")
     if not np.isfinite(s) or s < 0:
-        return Diagnosis(False, f"a relative error is a finite number >= 0, got {s!r}")
+        return Diagnosis(False, f"a relative error is a finite number >= 0, got {s!r}",
+                         "wrong value")
     if expected < 1e-6:
         ok = s < 1e-6
         return Diagnosis(ok, (f"{s:.2e}: the derivative is right" if ok else
-                    f"{s:.2e}, but this derivative is right (error far below 1e-6)"))
+                    f"{s:.2e}, but this derivative is right (error far below 1e-6)"),
+                         "" if ok else "wrong value")
     ok = abs(s - expected) <= 0.01 * expected
     return Diagnosis(ok, (f"{s:.3g}: the derivative is wrong, as it should be" if ok else
-                f"{s:.3g}, expected about {expected:.3g}: this derivative is wrong"))
+                f"{s:.3g}, expected about {expected:.3g}: this derivative is wrong"),
+                     "" if ok else "wrong value")
 
 
 def close_dict(student, expected, case: Case, rtol: float = 1e-4, *, bugs=()) -> Diagnosis:
     """Compare dicts of arrays key by key (numerical gradients agree to ~1e-4)."""
     if not isinstance(student, dict):
-        return Diagnosis(False, f"expected a dict with keys {sorted(expected)}, got {type(student).__name__}")
+        return Diagnosis(False, f"expected a dict with keys {sorted(expected)}, "
+                         f"got {type(student).__name__}", "type")
     if set(student) != set(expected):
-        return Diagnosis(False, f"expected keys {sorted(expected)}, got {sorted(student)}")
+        return Diagnosis(False, f"expected keys {sorted(expected)}, got {sorted(student)}",
+                         "type")
     for key, ref in expected.items():
         got = np.asarray(student[key])
         if got.shape != ref.shape:
-            return Diagnosis(False, f"{key}: shape {got.shape}, expected {ref.shape}")
+            return Diagnosis(False, f"{key}: shape {got.shape}, expected {ref.shape}", "shape")
         if not np.allclose(got, ref, rtol=rtol, atol=1e-7):
-            return Diagnosis(False, f"{key}: off by up to {np.max(np.abs(got - ref)):.2e} from the reference")
+            return Diagnosis(False, f"{key}: off by up to {np.max(np.abs(got - ref)):.2e} "
+                             "from the reference", "wrong value")
     return Diagnosis(True, "every gradient matches")
 
 
@@ -137,17 +150,20 @@ def compare_init(student, expected, case: Case, *, bugs=()) -> Diagnosis:
     W = np.asarray(student, dtype=float) if isinstance(student, np.ndarray) else None
     if W is None or W.shape != (fan_in, fan_out):
         shape = getattr(student, "shape", type(student).__name__)
-        return Diagnosis(False, f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}")
+        return Diagnosis(False, f"expected an array of shape ({fan_in}, {fan_out}) = "
+                         f"(fan_in, fan_out), got {shape}", "shape")
     target = float(expected)  # the reference's spread (see summary below)
     std, mean = float(W.std()), float(W.mean())
     if len(np.unique(W)) < 0.9 * W.size:
-        return Diagnosis(False, "the weights are not random: draw each one independently")
+        return Diagnosis(False, "the weights are not random: draw each one independently",
+                         "not random")
     if abs(mean) > 5 * target / np.sqrt(W.size):
-        return Diagnosis(False, f"mean {mean:.2e}: the weights should be centred on 0")
+        return Diagnosis(False, f"mean {mean:.2e}: the weights should be centred on 0",
+                         "not centred")
     ok = abs(std - target) <= 0.04 * target
     return Diagnosis(ok, (f"std {std:.4f}, expected {target:.4f}" if ok else
                 f"std {std:.4f}, expected {target:.4f} (fan_in={fan_in}, fan_out={fan_out}): "
-                "check which fans go into the variance, and its factor"))
+                "check which fans go into the variance, and its factor"), "" if ok else "spread")
 
 
 # What a public compare needs of the expected output: accuracy_target nothing (it judges
@@ -219,16 +235,16 @@ def expectations(part: Part, cases: list[Case]) -> list[Expectation]:
     return out
 
 
-def _call(obj: Any, kind: str, case: Case) -> dict:
-    """One outcome: {"ok": data} or {"error": exception type name, "message": text}."""
+def _call(obj: Any, kind: str, case: Case) -> Outcome:
+    """One outcome: the return value as data, or the exception's type name and message."""
     try:
         if kind == "value":
-            return {"ok": to_data(obj)}
-        return {"ok": to_data(_run(obj, case))}
+            return Outcome(to_data(obj))
+        return Outcome(to_data(_run(obj, case)))
     except SystemExit as err:
-        return {"error": "SystemExit", "message": f"sys.exit({err.code!r}) was called"}
+        return Outcome(error="SystemExit", message=f"sys.exit({err.code!r}) was called")
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
-        return {"error": type(err).__name__, "message": (str(err)[:400] + _their_line(err))}
+        return Outcome(error=type(err).__name__, message=str(err)[:400] + _their_line(err))
 
 
 def _their_line(err: BaseException) -> str:
@@ -243,7 +259,7 @@ def _their_line(err: BaseException) -> str:
     return f" (line {frames[-1].lineno} of your code: {frames[-1].line.strip()[:120]})"
 
 
-def call_cases(obj: Any, kind: str, cases: list[Case]) -> list[dict]:
+def call_cases(obj: Any, kind: str, cases: list[Case]) -> list[Outcome]:
     """Call the learner's ``obj`` on every case; never raises (errors become outcomes)."""
     return [_call(obj, kind, case) for case in cases]
 
@@ -259,6 +275,7 @@ class Verdict:
     n_hidden: int = 0
     note: str = ""   # on a pass: what a compare reported (an accuracy, a valid order)
     bug: str = ""    # on a failure: the bug's key, for class reports
+    hidden_case: bool = False   # on a failure: it failed on a hidden case (public ones passed)
 
     @property
     def passed(self) -> bool:
@@ -275,26 +292,25 @@ def _where(i: int, n_public: int, kind: str, case: Case) -> str:
     return f"on a hidden case{note}: "
 
 
-def _judge_one(compare, case: Case, outcome: dict, expect: Expectation) -> tuple:
+def _judge_one(compare, case: Case, outcome: Outcome, expect: Expectation) -> tuple:
     """(status, reason, bug key) of one outcome against its expectation."""
-    if not isinstance(outcome, dict) or ("ok" not in outcome and "error" not in outcome):
-        return Status.ERROR, "no answer came back for this case", ""
-    if "error" in outcome:
-        if outcome["error"] == "NotImplementedError":
-            return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)", ""
-        return Status.FAILED, f"raised {outcome['error']}: {outcome.get('message', '')}", "error"
-    found = compare(outcome["ok"], expect.expected, case, bugs=expect.bugs)
+    if outcome.error == "NotImplementedError":
+        return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)", ""
+    if outcome.raised:
+        return Status.FAILED, f"raised {outcome.error}: {outcome.message}", "raised"
+    found = compare(outcome.value, expect.expected, case, bugs=expect.bugs)
     if found.ok:
         return Status.PASSED, found.message or "", ""
     return (Status.FAILED, found.message or "does not match the expected answer",
             found.key or "wrong value")
 
 
-def judge(part_id: str, kind: str, compare, cases: list[Case], outcomes: list,
-          expects: list[Expectation], n_public: int) -> Verdict:
-    """Judge ``outcomes`` of ``cases`` (the first ``n_public`` public) case by case."""
+def judge(outcomes: Sequence[Outcome], *, part_id: str, kind: str, compare,
+          cases: Sequence[Case], expects: Sequence[Expectation], n_public: int) -> Verdict:
+    """Judge ``outcomes`` of ``cases`` (the first ``n_public`` public) case by case, with
+    ``compare`` (the compare protocol, see the module docstring) against ``expects``."""
     n_hidden = len(cases) - n_public
-    if not isinstance(outcomes, list) or len(outcomes) != len(cases):
+    if len(outcomes) != len(cases) or len(expects) != len(cases):
         return Verdict(part_id, Status.ERROR, "no answers came back from your code",
                        n_public, n_hidden)
     notes: list[str] = []
@@ -305,7 +321,8 @@ def judge(part_id: str, kind: str, compare, cases: list[Case], outcomes: list,
                 notes.append(reason)
             continue
         where = "" if status is Status.NOT_IMPLEMENTED else _where(i, n_public, kind, case)
-        return Verdict(part_id, status, f"{where}{reason}", n_public, n_hidden, bug=key)
+        return Verdict(part_id, status, f"{where}{reason}", n_public, n_hidden, bug=key,
+                       hidden_case=i >= n_public)
     counted = f"{n_public} public" + (f" + {n_hidden} hidden" if n_hidden else "")
     note = "; ".join(notes[:2])
     message = f"passed ({counted} case{'' if len(cases) == 1 else 's'})" + (

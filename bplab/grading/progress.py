@@ -36,10 +36,10 @@ def read_progress() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def record(part_id: str, status: str) -> None:
+def record(part_id: str, status: Status) -> None:
     """Store the latest public-check status of ``part_id`` (silently skips a read-only home)."""
     data = read_progress()
-    data[part_id] = {"status": status, "time": time.strftime("%Y-%m-%d %H:%M:%S") + f".{time.time() % 1:.6f}"[2:]}
+    data[part_id] = {"status": str(Status(status)), "time": time.strftime("%Y-%m-%d %H:%M:%S") + f".{time.time() % 1:.6f}"[2:]}
     path = progress_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,31 +62,37 @@ def _known_parts() -> list[tuple[str, str, int]]:
     return rows
 
 
-def _status(text: str) -> Status:
-    """A status as progress.json stores it ("passed", ...); "not tried" and anything
-    unknown read as missing."""
+def _status(entry: object) -> Status | None:
+    """The status progress.json stores for a part; None when it has none (not tried, or
+    a file edited by hand into something else)."""
     try:
-        return Status(text)
+        return Status(entry.get("status")) if isinstance(entry, dict) else None
     except ValueError:
-        return Status.MISSING
+        return None
+
+
+def _shown(status: Status | None) -> tuple[str, str, str]:
+    """(text, mark, colour) of a row's status: a part never checked is "not tried"."""
+    look = (status or Status.MISSING).look
+    return (str(status) if status else "not tried"), look[0], look[1]
 
 
 class ProgressTable:
-    """Rows of (exercise, part, points, status); a summary per exercise comes first, then
-    the parts of ``current`` (the exercise checked last)."""
+    """Rows of (exercise, part, points, status or None when not tried); a summary per
+    exercise comes first, then the parts of ``current`` (the exercise checked last)."""
 
-    def __init__(self, rows: list[tuple[str, str, int, str]], current: str = ""):
+    def __init__(self, rows: list[tuple[str, str, int, Status | None]], current: str = ""):
         self.rows, self.current = rows, current
 
     def passed(self) -> list[str]:
         """The part ids whose public checks pass (or whose answer was recorded)."""
-        return [f"{e}.{p}" for e, p, _, s in self.rows if _status(s).done]
+        return [f"{e}.{p}" for e, p, _, s in self.rows if s and s.done]
 
     def summary(self) -> list[tuple[str, int, int, int, int]]:
         """(exercise, parts done, parts, points done, points) per exercise."""
         out: dict[str, list[int]] = {}
         for e, _, n, s in self.rows:
-            done = _status(s).done
+            done = bool(s and s.done)
             row = out.setdefault(e, [0, 0, 0, 0])
             row[0] += done
             row[1] += 1
@@ -101,7 +107,8 @@ class ProgressTable:
                   for e, d, n, pd, pn in self.summary()]
         if self.current:
             lines += ["", f"{self.current}:"]
-            lines += [f"  {p:<28} {s}" for e, p, _, s in self.rows if e == self.current]
+            lines += [f"  {p:<28} {_shown(s)[0]}" for e, p, _, s in self.rows
+                      if e == self.current]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -114,8 +121,8 @@ class ProgressTable:
         detail = ""
         if self.current:
             detail = f"<p><b>{html.escape(self.current)}</b></p><table>" + "".join(
-                f"<tr><td>{html.escape(p)}</td><td style='color:{_status(s).look[1]}'>"
-                f"{_status(s).look[0]} {html.escape(s)}</td></tr>"
+                f"<tr><td>{html.escape(p)}</td><td style='color:{_shown(s)[2]}'>"
+                f"{_shown(s)[1]} {html.escape(_shown(s)[0])}</td></tr>"
                 for e, p, _, s in self.rows if e == self.current
             ) + "</table>"
         return f"{head}<table>{summary}</table>{detail}"
@@ -124,7 +131,6 @@ class ProgressTable:
 def progress() -> ProgressTable:
     """A summary of every exercise's public checks, and the current exercise's parts."""
     data = read_progress()
-    rows = [(e, p, n, str(data.get(f"{e}.{p}", {}).get("status", "not tried")))
-            for e, p, n in _known_parts()]
+    rows = [(e, p, n, _status(data.get(f"{e}.{p}"))) for e, p, n in _known_parts()]
     latest = max(data, key=lambda k: str(data[k].get("time", "")), default="")
     return ProgressTable(rows, latest.split(".", 1)[0] if latest else "")

@@ -27,10 +27,10 @@ __all__ = ["INSTRUCTORS_ONLY", "INSTRUCTORS_TAG", "LEARNER_GRADING", "build_rele
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(__file__).resolve().parents[1]
 # The learner's side of grading/, by allow-list: what bp.check needs (public data, judge,
-# feedback, progress) and what runs inside a sandbox (runner, wire). Anything else in
+# feedback, progress) and what runs inside a sandbox (runner, messages, wire). Anything else in
 # grading/ (the key in grading/exercises, the grader, a module added tomorrow) stays home.
 LEARNER_GRADING = ("__init__.py", "casefns.py", "check.py", "feedback.py", "judge.py",
-                   "progress.py", "public", "runner.py", "spec.py", "wire.py")
+                   "messages.py", "progress.py", "public", "runner.py", "spec.py", "wire.py")
 # The instructors' tools: never shipped. The network code (the rest of bplab) ships whole.
 INSTRUCTORS_ONLY = ("classroom",)
 

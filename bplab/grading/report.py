@@ -14,12 +14,13 @@ import os
 from pathlib import Path
 
 from .feedback import clean, csv_safe
+from .spec import Status
 
 __all__ = ["FIELDS", "format_table", "grades_json", "valid_grade", "valid_text", "write_atomically",
            "write_grades"]
 
 FIELDS = ["student", "exercise", "part", "points", "max_points", "status", "feedback", "bug",
-          "file"]
+          "hidden_case", "file"]
 
 
 def valid_text(text: object) -> str:
@@ -58,11 +59,13 @@ def _rows(results: list) -> list[dict]:
             rows.append({"student": sub.student, "exercise": sub.exercise,
                          "part": part.part_id, "points": part.points,
                          "max_points": part.max_points, "status": str(part.status),
-                         "feedback": part.feedback, "bug": part.bug, "file": sub.path})
+                         "feedback": part.feedback, "bug": part.bug,
+                         "hidden_case": part.hidden_case, "file": sub.path})
         if not sub.parts:
             rows.append({"student": sub.student, "exercise": sub.exercise, "part": "",
-                         "points": 0, "max_points": 0, "status": "error",
-                         "feedback": sub.note, "bug": "", "file": sub.path})
+                         "points": 0, "max_points": 0, "status": str(Status.ERROR),
+                         "feedback": sub.note, "bug": "not graded", "hidden_case": False,
+                         "file": sub.path})
     return rows
 
 
@@ -86,7 +89,8 @@ def grades_json(results: list) -> list[dict]:
     return [{"student": s.student, "path": s.path, "exercise": s.exercise, "total": s.total,
              "max_total": s.max_total, "seconds": round(s.seconds, 2), "note": s.note,
              "parts": [{"part_id": p.part_id, "points": p.points, "max_points": p.max_points,
-                        "status": str(p.status), "feedback": p.feedback, "bug": p.bug}
+                        "status": str(p.status), "feedback": p.feedback, "bug": p.bug,
+                        "hidden_case": p.hidden_case}
                        for p in s.parts]}
             for s in results]
 

@@ -4,12 +4,13 @@ cases' arguments, and stream what came back to the grader as lines of data.
 ``python -m bplab.grading.runner INBOX`` reads ``INBOX/notebook.ipynb`` (the learner's code
 cells) and ``INBOX/calls.json`` (for each part: the name to call and the cases' arguments:
 never an expected value or a label), and writes to its standard output one line of
-``wire`` data per event: each cell's status, then each part's outcomes, then "done".
+the protocol per event (``messages``: ``CellsRan``, then per part ``PartAnswered``,
+``PartMissing`` or ``PartFailed``, then ``RunDone``; ``RunnerCrashed`` if the runner fails).
 Nothing here decides a grade: the grader judges the outcomes in its own process, so what
 the learner's code does to this process changes nothing but its own answers.
 
-``KernelSession.run(source)`` executes code with a timeout and reports what happened
-("ok", "error" with the exception name, "timeout", "died") instead of raising. Output is
+``KernelSession.run(source)`` executes code with a timeout and reports what happened (a
+``CellRun``: ``Run.OK``, ``ERROR`` with the exception name, ``TIMEOUT``, ``DIED``). Output is
 capped per cell, a timed-out cell is interrupted, and a kernel that dies or ignores the
 interrupt is restarted (the notebook so far is replayed, within the grader's one budget).
 """
@@ -22,10 +23,23 @@ import queue
 import stat
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client import KernelManager
+
+from .messages import (
+    CellRun,
+    CellsRan,
+    Message,
+    PartAnswered,
+    PartFailed,
+    PartMissing,
+    Run,
+    RunDone,
+    RunnerCrashed,
+    decode,
+    encode,
+)
 
 __all__ = ["OUTPUT_CAP", "CellRun", "KernelSession", "harness", "main"]
 
@@ -41,15 +55,6 @@ def _chars(content: dict) -> int:
     for value in (content.get("data") or {}).values():
         size += len(value) if isinstance(value, str) else len(json.dumps(value, default=str))
     return size
-
-
-@dataclass(frozen=True)
-class CellRun:
-    """What running one cell did: status "ok", "error", "timeout", "died" or "skipped"."""
-
-    status: str
-    ename: str = ""
-    evalue: str = ""
 
 
 class KernelSession:
@@ -107,12 +112,12 @@ class KernelSession:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                return CellRun("timeout")
+                return CellRun(Run.TIMEOUT)
             try:
                 msg = self.kc.get_iopub_msg(timeout=min(left, 1.0))
             except queue.Empty:
                 if not self.km.is_alive():
-                    return CellRun("died")
+                    return CellRun(Run.DIED)
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
@@ -125,9 +130,9 @@ class KernelSession:
                 break
         reply = self._reply(msg_id)
         if reply.get("status") == "error":
-            return CellRun("error", str(reply.get("ename", ""))[:100],
+            return CellRun(Run.ERROR, str(reply.get("ename", ""))[:100],
                            str(reply.get("evalue", ""))[:300])
-        return CellRun("ok")
+        return CellRun(Run.OK)
 
     def _responsive(self) -> bool:
         """Interrupt whatever runs and check the kernel answers again."""
@@ -135,7 +140,7 @@ class KernelSession:
             self.km.interrupt_kernel()
         except Exception:  # noqa: BLE001 - a dead kernel cannot be interrupted
             return False
-        return self._execute("None", PROBE_TIMEOUT).status == "ok"
+        return self._execute("None", PROBE_TIMEOUT).status is Run.OK
 
     def run(self, source: str, timeout: float) -> CellRun:
         """Run ``source`` with ``timeout`` seconds; afterwards the kernel is usable again,
@@ -143,7 +148,7 @@ class KernelSession:
         if self.kc is None:
             self.start()
         result = self._execute(source, timeout)
-        if result.status == "timeout" and not self._responsive() or result.status == "died":
+        if result.status is Run.TIMEOUT and not self._responsive() or result.status is Run.DIED:
             self.close()
         return result
 
@@ -155,20 +160,22 @@ class KernelSession:
 
 # ---- the harness: the one call the kernel makes per part -------------------------------------
 def harness(namespace: dict, calls_path: str, index: int, out_path: str) -> None:
-    """Call ``namespace[name]`` of part ``index`` on its cases' arguments; write outcomes."""
+    """Call ``namespace[name]`` of part ``index`` on its cases' arguments; write the
+    message (``PartAnswered``, or ``PartMissing`` when there is no such name)."""
     from .judge import call_cases
     from .spec import Case
-    from .wire import dumps, loads
+    from .wire import loads
 
     with open(calls_path) as f:
         call = loads(f.read())["parts"][index]
     if call["name"] not in namespace:
-        result = {"missing": call["name"]}
+        message = PartMissing(index, call["name"])
     else:
         cases = [Case(tuple(c["args"]), dict(c["kwargs"])) for c in call["cases"]]
-        result = {"outcomes": call_cases(namespace[call["name"]], call["kind"], cases)}
+        outcomes = call_cases(namespace[call["name"]], call["kind"], cases)
+        message = PartAnswered(index, tuple(outcomes))
     with open(out_path, "w") as f:
-        f.write(dumps(result))
+        f.write(encode(message))
 
 
 def _harness_source(calls_path: str, index: int, out_path: str) -> str:
@@ -208,7 +215,7 @@ class _Replayer:
         while self.session.starts < MAX_KERNEL_STARTS:
             self.session.start()
             for source in list(self.ran):
-                if self.session.run(source, self.timeout).status in ("died", "timeout") \
+                if self.session.run(source, self.timeout).status in (Run.DIED, Run.TIMEOUT) \
                         and not self.session.alive:
                     self.ran.remove(source)  # the cell that kills the kernel is not replayed
                     break
@@ -218,33 +225,30 @@ class _Replayer:
 
     def step(self, source: str, replay: bool) -> CellRun:
         if not self.session.alive and not self._restart():
-            return CellRun("skipped")
+            return CellRun(Run.SKIPPED)
         result = self.session.run(source, self.timeout)
         if replay and self.session.alive:
             self.ran.append(source)
         return result
 
 
-def _part_line(run: _Replayer, inbox: str, index: int) -> dict:
-    """Call part ``index`` through the harness; its outcomes, or what went wrong."""
+def _part_message(run: _Replayer, inbox: str, index: int) -> Message:
+    """Call part ``index`` through the harness: the message it wrote, or what went wrong."""
     out_path = os.path.join(run.session.workdir, f".answers-{index}-{os.urandom(6).hex()}.json")
     result = run.step(_harness_source(os.path.join(inbox, "calls.json"), index, out_path), False)
-    if result.status != "ok":
-        return {"part": index, "status": result.status, "ename": result.ename,
-                "evalue": result.evalue}
+    if result.status is not Run.OK:
+        return PartFailed(index, result)
     raw = read_regular(out_path, MAX_ANSWER_BYTES)
     if raw is None:
-        return {"part": index, "status": "error", "evalue": "no readable answers file"}
-    from .wire import WireError, loads
-
-    try:
-        return {"part": index, "answers": loads(raw.decode("utf-8", "replace"))}
-    except WireError as err:
-        return {"part": index, "status": "error", "evalue": f"unreadable answers: {err}"}
+        return PartFailed(index, CellRun(Run.ERROR, evalue="no readable answers file"))
+    message = decode(raw.decode("utf-8", "replace"))
+    if not isinstance(message, (PartAnswered, PartMissing)) or message.part != index:
+        return PartFailed(index, CellRun(Run.ERROR, evalue="unreadable answers file"))
+    return message
 
 
 def main(inbox: str, emit) -> None:
-    """Run the notebook, then every part; ``emit(dict)`` each line of what happened."""
+    """Run the notebook, then every part; ``emit(message)`` each event as it happens."""
     with open(os.path.join(inbox, "settings.json")) as f:
         settings = json.load(f)
     with open(os.path.join(inbox, "notebook.ipynb")) as f:
@@ -255,29 +259,21 @@ def main(inbox: str, emit) -> None:
         run.session.start()  # the harness's imports, before any learner code and its clock
         run.session.run("import bplab.grading.runner", 60.0)
         run.ran.append("import bplab.grading.runner")
-        cells = []
-        for index, source in enumerate(sources):
-            result = run.step(source, True)
-            cells.append({"index": index, "status": result.status, "ename": result.ename,
-                          "evalue": result.evalue})
-        emit({"cells": cells})
+        emit(CellsRan(tuple(run.step(source, True) for source in sources)))
         for index in range(int(settings["parts"])):
-            emit(_part_line(run, inbox, index))
-        emit({"done": True, "starts": run.session.starts,
-              "dropped": run.session.dropped_output})
+            emit(_part_message(run, inbox, index))
+        emit(RunDone(run.session.starts, run.session.dropped_output))
     finally:
         run.session.close()
 
 
 def _emitter():
-    """Write lines to the original stdout only; everything else printed goes nowhere."""
-    from .wire import dumps
-
+    """Write messages to the original stdout only; everything else printed goes nowhere."""
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    return lambda line: channel.write(dumps(line) + "\n")
+    return lambda message: channel.write(encode(message) + "\n")
 
 
 def _not_dumpable() -> None:
@@ -303,8 +299,8 @@ def _run_reporting_crashes(inbox: str) -> None:
         main(inbox, emit)
     except Exception as err:  # noqa: BLE001 - whatever stops the runner must be reported
         where = traceback.extract_tb(err.__traceback__)[-1]
-        emit({"crash": f"{type(err).__name__}: {str(err)[:300]} "
-                       f"({Path(where.filename).name}:{where.lineno})"})
+        emit(RunnerCrashed(f"{type(err).__name__}: {str(err)[:300]} "
+                           f"({Path(where.filename).name}:{where.lineno})"))
 
 
 if __name__ == "__main__":

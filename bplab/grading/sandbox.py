@@ -11,8 +11,8 @@ When the grader's wall clock runs out, or the submission is done, the whole name
 killed, so nothing it started outlives it.
 
 What comes back is the runner's standard output, read here with a byte cap while it
-streams, one line of ``wire`` data at a time; nothing is unpickled and no file the
-sandbox wrote is read.
+streams, one line of the runner's protocol (``messages``) at a time; nothing is unpickled
+and no file the sandbox wrote is read.
 """
 
 from __future__ import annotations
@@ -26,15 +26,27 @@ import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from .cgroups import Cgroups, GroupLimits
 from .feedback import clean
-from .wire import WireError, loads
+from .messages import (
+    CellRun,
+    CellsRan,
+    Message,
+    PartAnswered,
+    PartFailed,
+    PartMessage,
+    PartMissing,
+    RunDone,
+    RunnerCrashed,
+    decode,
+)
 
-__all__ = ["BWRAP_MISSING", "Limits", "StreamEnd", "bwrap_command", "bwrap_path", "collect",
+__all__ = ["BWRAP_MISSING", "End", "Limits", "StreamEnd", "bwrap_command", "bwrap_path", "collect",
            "stream_lines", "unsandboxed"]
 
 BWRAP_MISSING = ("bubblewrap is not installed, and the grader runs every submission in its "
@@ -187,17 +199,28 @@ def with_limits(command: list[str], limits: Limits) -> list[str]:
             *command]
 
 
+class End(str, Enum):
+    """Why the runner's stream ended."""
+
+    DONE = "done"            # the runner said RunDone
+    BUDGET = "budget"        # out of wall-clock time
+    OVERFLOW = "overflow"    # more output than the cap
+    EXITED = "exited"        # it stopped without RunDone
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class StreamEnd:
-    """How the stream ended: "done" (the runner said so), "budget" (out of wall-clock
-    time), "overflow" (more output than the cap), "exited" (it stopped without "done"),
-    with what the sandbox printed on stderr (the first few hundred characters)."""
+    """How the stream ended and what the sandbox printed on stderr (the first few hundred
+    characters); ``collect`` adds the runner's last word and any protocol violations."""
 
-    reason: str = "exited"
+    reason: End = End.EXITED
     stderr: str = ""
     seconds: float = 0.0
-    stats: dict = field(default_factory=dict)   # the runner's "done" line
-    crash: str = ""                             # the runner's own failure, if it said one
+    done: RunDone | None = None     # the runner's RunDone
+    crash: str = ""                 # the runner's own failure, if it said one
     violations: list = field(default_factory=list)  # lines that break the runner's protocol
 
 
@@ -213,10 +236,10 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamEnd,
-                 env: dict | None = None, cwd: str | None = None) -> Iterator[dict]:
-    """Start ``command`` and yield each line of data it writes, until it says "done", runs
-    out of ``budget`` seconds, or passes the byte cap; always kills it at the end and
-    records why it stopped in ``end``. A line that is not valid data is skipped."""
+                 env: dict | None = None, cwd: str | None = None) -> Iterator[Message | str]:
+    """Start ``command`` and yield each message it writes (a line that is no message as its
+    text), until it says RunDone, runs out of ``budget`` seconds, or passes the byte cap;
+    always kills it at the end and records why it stopped in ``end``."""
     start = time.monotonic()
     cgroups = Cgroups(f"bplab-{os.getpid()}-{time.monotonic_ns()}", limits.group)
     proc = subprocess.Popen(cgroups.wrap(with_limits(command, limits)), stdin=subprocess.DEVNULL,
@@ -230,7 +253,7 @@ def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamE
         while open_streams:
             left = budget - (time.monotonic() - start)
             if left <= 0:
-                end.reason = "budget"
+                end.reason = End.BUDGET
                 return
             for key, _ in selector.select(timeout=min(left, 1.0)):
                 chunk = os.read(key.fileobj.fileno(), 65536)
@@ -242,17 +265,16 @@ def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamE
                 else:
                     total += len(chunk)
                     if total > limits.output:
-                        end.reason = "overflow"
+                        end.reason = End.OVERFLOW
                         return
                     buffer += chunk
                     *lines, buffer = buffer.split(b"\n")
-                    for line in lines:
-                        data = _decode(line)
-                        if isinstance(data, dict) and data.get("done") is True:
-                            end.reason = "done"
-                        if data is not None:
-                            yield data
-                        if end.reason == "done":
+                    for line in filter(None, lines):
+                        text = line.decode("utf-8", "replace")
+                        message = decode(text)
+                        yield text if message is None else message
+                        if isinstance(message, RunDone):
+                            end.reason = End.DONE
                             return
     finally:
         _kill(proc)
@@ -262,49 +284,37 @@ def stream_lines(command: list[str], budget: float, limits: Limits, end: StreamE
         end.seconds = time.monotonic() - start
 
 
-def _decode(line: bytes) -> dict | None:
-    try:
-        data = loads(line.decode("utf-8", "replace"))
-    except (WireError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def collect(stream, n_parts: int, end: StreamEnd) -> tuple[list, dict]:
-    """(cell statuses, {part index: line}) from the runner's ``stream`` of lines; the
-    "done" and "crash" lines go into ``end``, and every line that breaks the runner's
-    protocol (a second line of a kind it writes once, or a line it never writes) into
-    ``end.violations``."""
-    cells, lines, seen = [], {}, set()
-    for line in stream:
-        kind = _line_kind(line, n_parts)
+def collect(stream: Iterable[Message | str], n_parts: int,
+            end: StreamEnd) -> tuple[tuple[CellRun, ...], dict[int, PartMessage]]:
+    """(each code cell's run, {part index: its message}) from the runner's ``stream``;
+    RunDone and RunnerCrashed go into ``end``, and every line that breaks the runner's
+    protocol (a second message of a kind it writes once, a part it was not asked for, or
+    a line that is no message) into ``end.violations``."""
+    cells, parts, seen = (), {}, set()
+    for message in stream:
+        kind = _kind(message, n_parts)
         if not kind:
-            end.violations.append(f"a line the runner never writes ({clean(str(line), 80)})")
+            end.violations.append(f"a line the runner never writes ({clean(str(message), 80)})")
             continue
         if kind in seen:
-            end.violations.append(f"a second {kind!r} line")
+            end.violations.append(f"a second {kind!r} message")
             continue
         seen.add(kind)
-        if kind == "cells":
-            cells = line["cells"]
-        elif kind == "done":
-            end.stats = line
-        elif kind == "crash":
-            end.crash = line["crash"]
+        if isinstance(message, CellsRan):
+            cells = message.cells
+        elif isinstance(message, RunDone):
+            end.done = message
+        elif isinstance(message, RunnerCrashed):
+            end.crash = message.why
         else:
-            lines[line["part"]] = line
-    return cells, lines
+            parts[message.part] = message
+    return cells, parts
 
 
-def _line_kind(line: dict, n_parts: int) -> str:
-    """Which line of the runner's protocol ``line`` is: "cells", "part i", "done",
-    "crash", or "" when it is none of them."""
-    if isinstance(line.get("cells"), list):
-        return "cells"
-    if type(line.get("part")) is int and 0 <= line["part"] < n_parts:
-        return f"part {line['part']}"
-    if line.get("done") is True:
-        return "done"
-    if isinstance(line.get("crash"), str):
-        return "crash"
-    return ""
+def _kind(message: Message | str, n_parts: int) -> str:
+    """Which message of the runner's protocol this is ("cells", "part i", "done",
+    "crash"), or "" when it is none the runner writes to this grader."""
+    if isinstance(message, (PartAnswered, PartMissing, PartFailed)):
+        return f"part {message.part}" if 0 <= message.part < n_parts else ""
+    kinds = {CellsRan: "cells", RunDone: "done", RunnerCrashed: "crash"}
+    return kinds.get(type(message), "")

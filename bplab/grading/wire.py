@@ -78,6 +78,8 @@ def to_data(obj: Any, depth: int = 0) -> Any:
         return tuple(items) if isinstance(obj, tuple) else items
     if isinstance(obj, dict):
         return {str(k): to_data(v, depth + 1) for k, v in list(obj.items())[:MAX_ITEMS]}
+    if isinstance(obj, Record):  # already data: to_data(to_data(x)) == to_data(x)
+        return Record(obj.type, to_data(obj.attrs, depth))
     if callable(obj) and _casefn_name(obj):
         return obj
     if hasattr(obj, "__array__") and not hasattr(obj, "__dict__"):

@@ -178,7 +178,8 @@ def test_failures_on_hidden_cases_show_their_details_after_the_due_date():
                   {"part_id": "ex05.a", "points": 1, "max_points": 1, "status": "passed",
                    "feedback": "passed (2 public + 2 hidden cases)", "bug": ""},
                   {"part_id": "ex05.b", "points": 0, "max_points": 3, "status": "failed",
-                   "feedback": "on a hidden case (N=6): dW looks transposed", "bug": ""}]}
+                   "feedback": "on a hidden case (N=6): dW looks transposed", "bug": "",
+                   "hidden_case": True}]}
     results = to_results(graded, "after_due_date")
     validate_results(results)
     assert [(t["name"], t["score"], t["max_score"], t["visibility"]) for t in results["tests"]] \

@@ -17,6 +17,7 @@ from grading_paths import SOURCE, needs_sandbox
 
 from bplab.grading.autograde import grade_many
 from bplab.grading.notebooks import generate_notebook
+from bplab.grading.spec import Status
 from bplab.grading.submissions import student_of
 
 pytestmark = pytest.mark.slow
@@ -50,6 +51,17 @@ def graded(tmp_path_factory):
 
 def _points(result) -> tuple:
     return tuple(p.points for p in result.parts)
+
+
+def test_every_part_that_did_not_pass_names_its_bug_key_in_the_data(graded):
+    """The class report reads bug keys from the grades data only: every failed, erroring
+    or timed-out part carries one, and one that passed or was never attempted none."""
+    quiet = (Status.PASSED, Status.NOT_IMPLEMENTED)
+    parts = [p for result in graded[0].values() for p in result.parts]
+    assert {p.status for p in parts} - set(quiet), "no failure in the set: nothing checked"
+    for part in parts:
+        assert bool(part.bug) is (part.status not in quiet), (part.part_id, part.status,
+                                                               part.bug, part.feedback)
 
 
 def test_untouched_exercise_grades_zero_with_not_implemented(graded):
@@ -128,3 +140,40 @@ def test_without_bubblewrap_grade_refuses_in_one_line_unless_no_sandbox(tmp_path
                           timeout=300, check=False)
     assert proc.returncode == 0 and "6 / 6 points" in proc.stdout, proc.stderr
     assert "warning: --no-sandbox" in proc.stderr
+
+
+def _resolve(name: str, home) -> object:
+    """The object ``name`` ("messages.Outcome", "_Plan.draw") names: the longest prefix that
+    is a module of bplab.grading or bplab, then attributes; else an attribute of ``home``."""
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        for package in ("bplab.grading", "bplab"):
+            try:
+                obj = importlib.import_module(f"{package}.{'.'.join(parts[:cut])}")
+            except ModuleNotFoundError:
+                continue
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr, None)
+            return obj
+    obj = home
+    for attr in parts:
+        obj = getattr(obj, attr, None)
+    return obj
+
+
+def test_the_docstring_names_only_what_exists():
+    """autograde's docstring is the map of a submission's path: every name it cites
+    (``module.name``, ``Type``, ``_helper``) is a real object of bplab, so a rename that
+    leaves the map behind fails here."""
+    import re
+
+    from bplab.grading import autograde
+
+    names = set(re.findall(r"``([A-Za-z_][\w.]*)``", autograde.__doc__))
+    assert len(names) > 25, sorted(names)
+    assert _resolve("messages.NoSuchMessage", autograde) is None   # the check can fail
+    for name in sorted(names - {"nbformat.NotebookNode", "str", "list", "dict", "tuple"}):
+        assert _resolve(name, autograde) is not None, \
+            f"autograde's docstring cites {name!r}, which does not exist"

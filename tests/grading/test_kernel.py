@@ -4,8 +4,9 @@ answers are read from regular files only."""
 import os
 
 from bplab.grading.autograde import _not_defined
+from bplab.grading.messages import CellRun, Run
 from bplab.grading.runner import OUTPUT_CAP, KernelSession, read_regular
-from bplab.grading.spec import Part
+from bplab.grading.spec import Part, Status
 
 DISPLAY_FLOOD = """
 from IPython.display import display
@@ -18,9 +19,9 @@ def test_display_data_is_capped_and_counted_across_a_kernel_death(tmp_path):
     session = KernelSession(str(tmp_path))
     try:
         session.start()
-        assert session.run(DISPLAY_FLOOD, timeout=30).status == "ok"
+        assert session.run(DISPLAY_FLOOD, timeout=30).status is Run.OK
         assert 20_000_000 - OUTPUT_CAP <= session.dropped_output < 20_100_000
-        assert session.run("import os; os._exit(1)", timeout=10).status == "died"
+        assert session.run("import os; os._exit(1)", timeout=10).status is Run.DIED
         assert session.dropped_output >= 19_000_000  # not forgotten with the dead kernel
     finally:
         session.close()
@@ -41,6 +42,5 @@ def test_answers_are_read_from_regular_files_only(tmp_path):
 
 def test_a_cell_that_timed_out_says_so():
     part = Part("ex98.f", "f", 1, lambda: 0, cases=lambda rng: [])
-    cell = {"status": "timeout", "ename": "", "evalue": ""}
-    status, feedback = _not_defined(part, cell, 3.0)
-    assert status == "timeout" and "ran past 3 s" in feedback
+    status, feedback = _not_defined(part, CellRun(Run.TIMEOUT), 3.0)
+    assert status is Status.TIMEOUT and "ran past 3 s" in feedback

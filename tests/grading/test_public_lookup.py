@@ -23,6 +23,7 @@ import pytest
 
 from bplab.grading.check import public_part
 from bplab.grading.judge import Close, Expectation, expectations, judge
+from bplab.grading.messages import Outcome
 from bplab.grading.spec import PUBLIC_SEED, Case, load_parts, make_cases
 
 EXERCISES = [f"ex{n:02d}" for n in range(1, 13)]
@@ -77,8 +78,8 @@ def _answers(part, case: Case) -> list:
 
 
 def _passes(part, case: Case, answer, expect: Expectation) -> bool:
-    verdict = judge(part.id, part.kind, part.compare or Close(), [case], [{"ok": answer}],
-                    [expect], 0)
+    verdict = judge([Outcome(answer)], part_id=part.id, kind=part.kind,
+                    compare=part.compare or Close(), cases=[case], expects=[expect], n_public=0)
     return verdict.passed
 
 

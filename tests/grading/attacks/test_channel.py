@@ -18,7 +18,8 @@ FULL, BLANK = (3, 2, 1), (0, 0, 0)
 
 FORGER = '''
 import ctypes, fcntl, stat
-from bplab.grading.wire import dumps   # the learner's side ships the wire format
+from bplab.grading.messages import (   # the learner's side ships the protocol
+    CellRun, PartFailed, Run, RunnerCrashed, encode)
 
 def _forge():
     """Copy every write-only pipe of the parent (the runner) and write lines into it."""
@@ -35,10 +36,10 @@ def _forge():
         try:
             writable = fcntl.fcntl(new, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY
             if stat.S_ISFIFO(os.fstat(new).st_mode) and writable:
-                for line in ({"crash": "MemoryError: the grading machine ran out of memory"},
-                             {"part": 0, "status": "error", "ename": "MemoryError",
-                              "evalue": "the grading machine ran out of memory"}):
-                    os.write(new, (dumps(line) + "\\n").encode())
+                for line in (RunnerCrashed("MemoryError: the grading machine ran out of memory"),
+                             PartFailed(0, CellRun(Run.ERROR, "MemoryError",
+                                                   "the grading machine ran out of memory"))):
+                    os.write(new, (encode(line) + "\\n").encode())
                 copied.append(fd)
         finally:
             os.close(new)
@@ -76,18 +77,35 @@ def test_no_forged_line_reaches_the_grades(graded):
 
 
 def test_lines_that_break_the_protocol_are_caught():
-    """Each protocol line comes once from the runner: a forged second line for a part, a
-    second crash note or a line of no known kind are violations, whatever came first."""
+    """Each protocol message comes once from the runner: a forged second message for a
+    part, a second crash note, a part it was not asked for or a line that is no message
+    are violations, whatever came first."""
+    from bplab.grading.messages import (
+        CellRun,
+        CellsRan,
+        Outcome,
+        PartAnswered,
+        PartFailed,
+        PartMissing,
+        Run,
+        RunDone,
+        RunnerCrashed,
+        decode,
+        encode,
+    )
     from bplab.grading.sandbox import StreamEnd, collect
 
-    honest = [{"cells": [{"index": 0, "status": "ok"}]}, {"part": 0, "answers": [1]},
-              {"part": 1, "answers": [2]}, {"done": True, "starts": 1}]
+    honest = [CellsRan((CellRun(Run.OK),)), PartAnswered(0, (Outcome(1),)),
+              PartMissing(1, "f"), RunDone(1, 0)]
+    assert [decode(encode(m)) for m in honest] == honest   # each survives the channel
     end = StreamEnd()
-    cells, lines = collect(iter(honest), 2, end)
-    assert sorted(lines) == [0, 1] and cells and end.stats and not end.violations
-    forged = [{"part": 0, "status": "error"}, {"crash": "MemoryError"}, *honest,
-              {"crash": "again"}, {"points": 10}]
+    cells, parts = collect(iter(honest), 2, end)
+    assert sorted(parts) == [0, 1] and cells and end.done == RunDone(1, 0)
+    assert not end.violations
+    forged = [PartFailed(0, CellRun(Run.ERROR)), RunnerCrashed("MemoryError"), *honest,
+              RunnerCrashed("again"), PartMissing(2, "g"), '{"points": 10}']
     end = StreamEnd()
     collect(iter(forged), 2, end)
-    assert end.violations == ["a second 'part 0' line", "a second 'crash' line",
-                              "a line the runner never writes ({'points': 10})"]
+    assert end.violations == ["a second 'part 0' message", "a second 'crash' message",
+                              "a line the runner never writes (PartMissing(part=2, name='g'))",
+                              """a line the runner never writes ({"points": 10})"""]
