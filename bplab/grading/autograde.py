@@ -173,17 +173,22 @@ def _write_inbox(inbox: Path, nb, plan: _Plan, timeout: float) -> None:
         child.chmod(0o644)
 
 
-def _not_defined(part: Part, cell: CellRun | None, timeout: float) -> tuple[Status, str]:
-    """Why the learner's object does not exist after the run."""
+def _not_defined(part: Part, cell: CellRun | None, timeout: float) -> PartGrade:
+    """The grade of a part whose object does not exist after the run, saying why."""
+    def grade(status: Status, text: str, bug: str = "not defined") -> PartGrade:
+        return PartGrade(part.id, 0, part.points, status, clean(text), bug)
+
     if cell is None:
-        return Status.MISSING, f"`{part.name}` is not defined: its cell is missing"
+        return grade(Status.MISSING, f"`{part.name}` is not defined: its cell is missing")
     if cell.ename == "NotImplementedError":
-        return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)"
+        return grade(Status.NOT_IMPLEMENTED,
+                     "not implemented yet (it raises NotImplementedError)", "")
     if cell.status is Run.TIMEOUT:
-        return Status.TIMEOUT, (f"`{part.name}` is not defined: its cell ran past "
-                                f"{timeout:g} s (an infinite loop?)")
+        return grade(Status.TIMEOUT, f"`{part.name}` is not defined: its cell ran past "
+                     f"{timeout:g} s (an infinite loop?)", "timeout")
     why = f" (its cell raised {cell.ename}: {cell.evalue})" if cell.ename else ""
-    return Status.MISSING, f"`{part.name}` is not defined after running the notebook{why}"
+    return grade(Status.MISSING, f"`{part.name}` is not defined after running the "
+                 f"notebook{why}")
 
 
 _FAILURES = {Run.DIED: "your code crashed the Python kernel",
@@ -205,9 +210,7 @@ def _grade_part(part: Part, cases: list, n_public: int, message: PartMessage,
         return PartGrade(part.id, 0, part.points, message.run.status.status,
                          clean(_failure(message.run, timeout)), str(message.run.status))
     if isinstance(message, PartMissing):
-        status, text = _not_defined(part, cell, timeout)
-        return PartGrade(part.id, 0, part.points, status, clean(text),
-                         "" if status is Status.NOT_IMPLEMENTED else "not defined")
+        return _not_defined(part, cell, timeout)
     verdict = judge(message.outcomes, part_id=part.id, kind=part.kind,
                     compare=part.compare or Close(), cases=cases,
                     expects=expectations(part, cases), n_public=n_public)

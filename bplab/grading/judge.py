@@ -292,17 +292,20 @@ def _where(i: int, n_public: int, kind: str, case: Case) -> str:
     return f"on a hidden case{note}: "
 
 
-def _judge_one(compare, case: Case, outcome: Outcome, expect: Expectation) -> tuple:
-    """(status, reason, bug key) of one outcome against its expectation."""
+def _judge_one(compare, case: Case, outcome: Outcome,
+               expect: Expectation) -> tuple[Status, Diagnosis]:
+    """One outcome against its expectation: its status, and what the compare found."""
     if outcome.error == "NotImplementedError":
-        return Status.NOT_IMPLEMENTED, "not implemented yet (it raises NotImplementedError)", ""
+        return Status.NOT_IMPLEMENTED, Diagnosis(
+            False, "not implemented yet (it raises NotImplementedError)")
     if outcome.raised:
-        return Status.FAILED, f"raised {outcome.error}: {outcome.message}", "raised"
+        return Status.FAILED, Diagnosis(False, f"raised {outcome.error}: {outcome.message}",
+                                        "raised")
     found = compare(outcome.value, expect.expected, case, bugs=expect.bugs)
     if found.ok:
-        return Status.PASSED, found.message or "", ""
-    return (Status.FAILED, found.message or "does not match the expected answer",
-            found.key or "wrong value")
+        return Status.PASSED, found
+    return Status.FAILED, Diagnosis(False, found.message or "does not match the expected "
+                                    "answer", found.key or "wrong value")
 
 
 def judge(outcomes: Sequence[Outcome], *, part_id: str, kind: str, compare,
@@ -315,14 +318,14 @@ def judge(outcomes: Sequence[Outcome], *, part_id: str, kind: str, compare,
                        n_public, n_hidden)
     notes: list[str] = []
     for i, (case, outcome, expect) in enumerate(zip(cases, outcomes, expects)):
-        status, reason, key = _judge_one(compare, case, outcome, expect)
+        status, found = _judge_one(compare, case, outcome, expect)
         if status is Status.PASSED:
-            if reason and reason not in notes:
-                notes.append(reason)
+            if found.message and found.message not in notes:
+                notes.append(found.message)
             continue
         where = "" if status is Status.NOT_IMPLEMENTED else _where(i, n_public, kind, case)
-        return Verdict(part_id, status, f"{where}{reason}", n_public, n_hidden, bug=key,
-                       hidden_case=i >= n_public)
+        return Verdict(part_id, status, f"{where}{found.message}", n_public, n_hidden,
+                       bug=found.key, hidden_case=i >= n_public)
     counted = f"{n_public} public" + (f" + {n_hidden} hidden" if n_hidden else "")
     note = "; ".join(notes[:2])
     message = f"passed ({counted} case{'' if len(cases) == 1 else 's'})" + (

@@ -42,5 +42,6 @@ def test_answers_are_read_from_regular_files_only(tmp_path):
 
 def test_a_cell_that_timed_out_says_so():
     part = Part("ex98.f", "f", 1, lambda: 0, cases=lambda rng: [])
-    status, feedback = _not_defined(part, CellRun(Run.TIMEOUT), 3.0)
-    assert status is Status.TIMEOUT and "ran past 3 s" in feedback
+    grade = _not_defined(part, CellRun(Run.TIMEOUT), 3.0)
+    assert grade.status is Status.TIMEOUT and "ran past 3 s" in grade.feedback
+    assert grade.bug == "timeout" and grade.points == 0
