@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ._exercise_names import exercise_number
+
 __all__ = ["LESSONS", "PARTS", "Lesson", "exercises", "lessons"]
 
 # The parts of the course, in order; a lesson names its part by index.
@@ -32,7 +34,7 @@ class Lesson(NamedTuple):
     def number(self) -> str:
         """``"03a"`` for ``03a_single_neuron``; ``"12"`` for the exercise-only ex12."""
         if self.stem is None:
-            return self.exercise.split("_", 1)[0][2:]
+            return exercise_number(self.exercise)
         return self.stem.split("_", 1)[0]
 
 

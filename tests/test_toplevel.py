@@ -76,19 +76,23 @@ def test_an_unmarked_loss_of_your_own_records_no_accuracy():
 
 
 # ---- seeds: every rng defaults to 0 ------------------------------------------------------
-def _public_callables_with_rng():
-    import bplab.blocks
-    import bplab.cost
-    import bplab.data
-    import bplab.gradcheck
-    import bplab.init
-    import bplab.jacobian
-    import bplab.layers
-    import bplab.nn
-    import bplab.train
+def _public_modules():
+    """bp and every bplab module with an ``__all__`` (the exercise keys and the deprecated
+    ``widgets`` alias of ``labs`` aside)."""
+    import importlib
+    import pkgutil
 
-    for module in (bp, bplab.blocks, bplab.cost, bplab.data, bplab.init, bplab.gradcheck,
-                   bplab.jacobian, bplab.layers, bplab.nn, bplab.train):
+    yield bp
+    for info in pkgutil.walk_packages(bp.__path__, "bplab."):
+        if ".grading.exercises" in info.name or info.name.endswith(("__main__", ".widgets")):
+            continue
+        module = importlib.import_module(info.name)
+        if hasattr(module, "__all__"):
+            yield module
+
+
+def _public_callables_with_rng():
+    for module in _public_modules():
         for name in module.__all__:
             obj = getattr(module, name)
             if callable(obj) and not isinstance(obj, type(bp)):
@@ -98,6 +102,11 @@ def _public_callables_with_rng():
                     continue
                 if "rng" in params:
                     yield f"{module.__name__}.{name}", params["rng"].default
+
+
+def test_the_rng_check_reaches_every_layer():
+    names = {name.rsplit(".", 1)[0] for name, _ in _public_callables_with_rng()}
+    assert {"bplab", "bplab.data", "bplab.init", "bplab.labs", "bplab.cost"} <= names
 
 
 @pytest.mark.parametrize("name, default", list(_public_callables_with_rng()))

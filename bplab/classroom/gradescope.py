@@ -33,7 +33,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from ..grading.spec import Status, exercise_notebooks, is_exercise
+from ..grading.spec import Status, exercise_notebooks, is_exercise, notebook_exercise
 from . import ClassroomError
 
 __all__ = ["build_autograder", "run_autograder", "to_results"]
@@ -91,7 +91,7 @@ def _source_notebook(source: Path, exercise: str) -> Path:
     if not is_exercise(exercise):
         raise ClassroomError(f"the exercise must look like ex05, got {exercise!r}")
     found = sorted(source.glob(f"{exercise}_*.ipynb"))
-    known = [p.name[:4] for p in exercise_notebooks(source)]
+    known = [notebook_exercise(p) for p in exercise_notebooks(source)]
     keys = REPO / "bplab" / "grading" / "exercises"
     has_spec = (keys / f"{exercise}.py").is_file() or (keys / exercise / "__init__.py").is_file()
     if len(found) != 1 or not has_spec:

@@ -19,7 +19,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .spec import exercise_notebooks
+from .spec import exercise_notebooks, notebook_exercise
 
 __all__ = ["INSTRUCTORS_ONLY", "INSTRUCTORS_TAG", "LEARNER_GRADING", "build_release", "learner_makefile",
            "learner_notebook", "student_package"]
@@ -190,7 +190,7 @@ def build_release(dest: str | Path, root: Path = ROOT) -> Path:
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
         raise ValueError(f"release: {str(dest)!r} is not empty; give a new folder")
-    exercises = [p.name[:4] for p in exercise_notebooks(root / "solutions")]
+    exercises = [notebook_exercise(p) for p in exercise_notebooks(root / "solutions")]
     student_package(dest, exercises)
     _drop_bytecode(dest / "bplab")   # a release is source; its installer compiles
     for folder in ("notebooks", "exercises"):

@@ -26,16 +26,27 @@ from typing import Any
 
 import numpy as np
 
+# The one parser of exercise names lives below every layer (course.py reads them too);
+# its names are re-exported here, where grading has always found them.
+from .._exercise_names import (
+    EXERCISE,
+    EXERCISE_GLOB,
+    exercise_in,
+    exercise_notebooks,
+    exercise_number,
+    is_exercise,
+    notebook_exercise,
+)
+
 __all__ = ["EXERCISE", "EXERCISE_GLOB", "PART_ID", "PUBLIC_SEED", "Bug", "Case", "LabeledCase",
-           "Part", "Status", "exercise_in", "exercise_notebooks", "exercise_of", "get_part",
-           "hidden_seed", "is_exercise", "load_parts", "make_cases"]
+           "Part", "Status", "exercise_in", "exercise_notebooks", "exercise_number",
+           "exercise_of", "get_part", "hidden_seed", "is_exercise", "load_parts", "make_cases",
+           "notebook_exercise"]
 
 PUBLIC_SEED = 20240601
 # What a part asks of the learner (see Part.skill); the course counts derive + diagnose.
 SKILLS = ("derive", "diagnose", "measure", "transcribe", "recall")
-EXERCISE = re.compile(r"ex\d\d")          # an exercise's name: ex01 ... ex12
 PART_ID = re.compile(rf"^({EXERCISE.pattern})\.([a-z_][a-z0-9_]*)$")
-EXERCISE_GLOB = "ex[0-9][0-9]_*.ipynb"      # its notebook: ex05_mlp_layers.ipynb
 
 
 class Status(str, enum.Enum):
@@ -175,22 +186,6 @@ def make_cases(part: Part, seed: int) -> list[Case]:
 
 # ---- finding parts: "ex05.linear_backward" -> the Part in exercises/ex05.py ---------------
 _MODULES: dict[str, ModuleType] = {}
-
-
-def is_exercise(name: str) -> bool:
-    """``"ex05"`` is an exercise's name; ``"ex5"``, ``"ex05_mlp"`` and ``"lesson"`` are not."""
-    return isinstance(name, str) and EXERCISE.fullmatch(name) is not None
-
-
-def exercise_in(text: str) -> str | None:
-    """The first exercise name in ``text`` (``"alice_ex05_v2.ipynb"`` -> ``"ex05"``), or None."""
-    match = EXERCISE.search(text)
-    return match.group(0) if match else None
-
-
-def exercise_notebooks(folder: str | Path) -> list[Path]:
-    """``folder``'s exercise notebooks (``exNN_*.ipynb``), sorted by name."""
-    return sorted(Path(folder).glob(EXERCISE_GLOB))
 
 
 def exercise_of(part_id: str) -> str:

@@ -179,6 +179,7 @@ def plot_course_map(ax=None):
     -------
     ax : matplotlib Axes
     """
+    from .._exercise_names import notebook_exercise
     from ..course import LESSONS, PARTS, exercises, lessons
 
     ax = _new_axes(ax, (13, 4.4))
@@ -196,7 +197,7 @@ def plot_course_map(ax=None):
                 fontweight="bold", bbox=behind)
         ax.text(x + 0.9, y + 0.34, lesson.title, ha="center", va="center", fontsize=8,
                 bbox=behind)
-        ax.text(x + 0.9, y - 0.16, lesson.exercise.split("_", 1)[0] if lesson.exercise
+        ax.text(x + 0.9, y - 0.16, notebook_exercise(lesson.exercise) if lesson.exercise
                 else "no exercise", ha="center", va="center", fontsize=7,
                 fontstyle="italic", color="#333333" if lesson.exercise else "#888888")
         last_in_row = col == per_row - 1 or i == len(LESSONS) - 1

@@ -35,3 +35,17 @@ def test_every_drawing_function_takes_ax_none():
     for name in drawers:
         params = inspect.signature(getattr(bp.viz, name)).parameters
         assert "ax" in params and params["ax"].default is None, name
+
+
+def test_no_plot_changes_matplotlibs_global_settings():
+    """ARCHITECTURE: drawing changes no rcParams (a lesson's own style stays the learner's)."""
+    import re
+    from pathlib import Path
+
+    global_settings = re.compile(r"rcParams|\brc\(|rcdefaults|style\.use|rc_context")
+    viz = Path(bp.viz.__file__).parent
+    code = {p.name: "\n".join(line for line in p.read_text().splitlines()
+                              if not line.lstrip().startswith("#"))
+            for p in sorted(viz.glob("*.py")) if p.name != "__init__.py"}
+    assert len(code) >= len(MODULES)
+    assert not [name for name, text in code.items() if global_settings.search(text)]

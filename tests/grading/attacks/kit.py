@@ -40,7 +40,6 @@ from bplab.grading.spec import PUBLIC_SEED, get_part, make_cases
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "tests" / "grading" / "fixtures"
 SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
-BWRAP = Path("/usr/bin/bwrap")
 MARK_ENV = "BPLAB_ATTACK_RUN"  # set for the grader: an unsandboxed kernel inherits it
 
 
