@@ -88,12 +88,6 @@ NAME_PARSER = "_exercise_names.py"
 HAND_PARSES = re.compile(r"ex\\\\d|ex\\d|ex\[0-9\]|startswith\(\"ex\"\)"
                          r"|(?:name|stem|exercise\w*)\[:4\]|\[2:4\]"
                          r"|exercise\w*\.split\(\"_\"|removeprefix\(\"ex\"\)")
-# Modules that still slice a notebook's name; each must go from here once it calls
-# notebook_exercise (the test fails when a listed module no longer offends).
-STILL_SLICING = {"grading/autograde.py": "being changed by another engineer",
-                 "grading/notebooks.py": "not yet converted"}
-
-
 def _hand_parsers() -> set[str]:
     return {str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))
             if p.name != NAME_PARSER and HAND_PARSES.search(p.read_text())}
@@ -104,10 +98,7 @@ def test_an_exercise_name_is_parsed_in_one_place():
     _exercise_names.py knows its shape (EXERCISE, is_exercise, exercise_in,
     exercise_notebooks, notebook_exercise, exercise_number; grading/spec.py re-exports them)."""
     offenders = _hand_parsers()
-    assert offenders <= set(STILL_SLICING), (
-        f"these modules parse exercise names themselves: {sorted(offenders - set(STILL_SLICING))}")
-    fixed = set(STILL_SLICING) - offenders
-    assert not fixed, f"no longer slice exercise names; drop them from STILL_SLICING: {fixed}"
+    assert not offenders, f"these modules parse exercise names themselves: {sorted(offenders)}"
 
 
 @pytest.mark.parametrize("line", [

@@ -1,4 +1,4 @@
-"""What COURSE.md asks of every notebook and every graded part, checked by machine:
+"""What the course asks of every notebook and every graded part, checked by machine:
 a time estimate on top; exercises that make the learner derive (at least 60 % of all parts
 and two thirds of the backprop core derive or diagnose, each part's skill stated); and
 staged hints (two or three per part, the first one never code)."""
@@ -17,7 +17,7 @@ from bplab.grading.spec import SKILLS, load_parts
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
     (REPO / "solutions").glob("ex*.ipynb"))
-CORE = ("ex03", "ex04", "ex05", "ex12")  # the backprop core (COURSE.md)
+CORE = ("ex03", "ex04", "ex05", "ex12")  # the backprop core: exercises 3, 4, 5 and 12
 TIME_ESTIMATE = re.compile(r"\babout\s+(?:\d+(?:\s*[–-]\s*\d+)?|an?|[a-z]+(?:[- ][a-z]+)?)\s+(?:of\s+an?\s+)?(?:minutes?|hours?)\b",
                            re.IGNORECASE)
 HINT = re.compile(r"<summary>\s*Hint (\d+)\s*</summary>")

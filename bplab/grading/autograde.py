@@ -73,6 +73,7 @@ from .spec import (
     hidden_seed,
     load_parts,
     make_cases,
+    notebook_exercise,
 )
 from .submissions import (
     name_problem,
@@ -332,9 +333,9 @@ def check_sources(source: str | Path, only: str | None = None) -> list[str]:
     if not paths:
         raise ValueError(f"no exNN_*.ipynb source notebooks in {str(source)!r}")
     for p in paths:
-        if only is None or p.name[:4] == only:
+        if only is None or notebook_exercise(p) == only:
             part_cells(nbformat.read(p, as_version=4), str(p))
-    return [p.name[:4] for p in paths]
+    return [notebook_exercise(p) for p in paths]
 
 
 def _safely(path: str, student_side: Path, settings: Settings, exercise: str | None,

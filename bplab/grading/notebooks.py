@@ -32,7 +32,14 @@ from nbformat.v4 import new_notebook
 
 from .check import PUBLIC_DIR
 from .publish import public_data
-from .spec import PART_ID, exercise_in, exercise_notebooks, exercise_of, load_parts
+from .spec import (
+    PART_ID,
+    exercise_in,
+    exercise_notebooks,
+    exercise_of,
+    load_parts,
+    notebook_exercise,
+)
 
 __all__ = ["KERNELSPEC", "PIPELINE", "GenerateReport", "NotebookError", "PartCells",
            "bplab_meta", "exercise_from", "generate", "generate_notebook", "graded_notebook",
@@ -268,7 +275,7 @@ def _expected(source: Path, dest: Path, public: Path) -> dict[Path, str]:
     files = {dest / p.name: render(generate_notebook(p)) for p in sources}
     manifest = {path.name: _sha(text) for path, text in files.items()}
     files[dest / MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-    for exercise in sorted({p.name[:4] for p in sources}):
+    for exercise in sorted({notebook_exercise(p) for p in sources}):
         files[public / f"{exercise}.json"] = public_data(exercise)
     return files
 
