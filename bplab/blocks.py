@@ -3,7 +3,7 @@ residual connections, gradient checkpointing and gradient clipping.
 
 Letters: N batch, D features (a block's input and output width).
 
-Every block has ``forward(X)``, ``backward(dout)``, ``params``, ``grads`` and ``cache`` like
+Every block has ``forward(X)``, ``backward(dout)``, ``params()``, ``grads()`` and ``cache`` like
 ``bp.Linear``, so ``bp.Sequential`` takes them. ``Stack`` is a ``Sequential`` whose
 ``linear_layers()`` also finds the Linear layers inside blocks, so ``bp.fit``,
 ``bp.layer_grad_norms`` and the gradient-flow plot see every layer.
@@ -19,7 +19,7 @@ from itertools import pairwise
 import numpy as np
 
 from ._rng import as_rng
-from .layers import ACTIVATIONS, Layer, Linear, get_activation
+from .layers import ACTIVATIONS, Layer, Linear, check_named_arrays, get_activation
 from .nn import Sequential
 
 __all__ = [
@@ -47,8 +47,8 @@ class LayerNorm(Layer):
         if not isinstance(features, (int, np.integer)) or isinstance(features, bool) or features < 1:
             raise ValueError(f"LayerNorm: features must be an int >= 1, got {features!r}")
         self.features, self.eps = int(features), float(eps)
-        self.params = {"gamma": np.ones(self.features), "beta": np.zeros(self.features)}
-        self.grads = {"gamma": np.zeros(self.features), "beta": np.zeros(self.features)}
+        self._params = {"gamma": np.ones(self.features), "beta": np.zeros(self.features)}
+        self._grads = {"gamma": np.zeros(self.features), "beta": np.zeros(self.features)}
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """X : (N, D) -> out : (N, D)."""
@@ -58,14 +58,14 @@ class LayerNorm(Layer):
         inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)   # (N, 1)
         xhat = (X - X.mean(axis=1, keepdims=True)) * inv_std
         self.cache, self._out_shape = (xhat, inv_std), X.shape
-        return self.params["gamma"] * xhat + self.params["beta"]
+        return self._params["gamma"] * xhat + self._params["beta"]
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dout : (N, D) -> dX : (N, D); fills grads["gamma"], grads["beta"] (D,)."""
+        """dout : (N, D) -> dX : (N, D); fills grads() "gamma" and "beta" (D,)."""
         xhat, inv_std = self._cached(dout)
-        self.grads["gamma"] = (dout * xhat).sum(axis=0)
-        self.grads["beta"] = dout.sum(axis=0)
-        dxhat = dout * self.params["gamma"]
+        self._grads["gamma"] = (dout * xhat).sum(axis=0)
+        self._grads["beta"] = dout.sum(axis=0)
+        dxhat = dout * self._params["gamma"]
         # each row: dX = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / std
         return inv_std * (dxhat - dxhat.mean(axis=1, keepdims=True)
                           - xhat * (dxhat * xhat).mean(axis=1, keepdims=True))
@@ -286,6 +286,7 @@ class ClipGradNorm:
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Clip ``grads`` in place, then update ``params`` in place with the wrapped optimizer."""
+        check_named_arrays(grads, "grads", "ClipGradNorm.step")
         self.norms.append(clip_grad_norm(grads, self.max_norm))
         self.optimizer.step(params, grads)
 

@@ -91,8 +91,8 @@ def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float
 
     Parameters
     ----------
-    layer : a layer, block or network: forward, backward, and params/grads (dicts, or
-        callables returning them)
+    layer : a layer, block or network: forward, backward, and the methods params() and
+        grads() returning {name: array}
     X : float64 ndarray of shape (N, D)
 
     Returns
@@ -100,6 +100,7 @@ def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float
     errors : dict
         {"X": error of dX, "W": error of dW, ...} for the input and every parameter.
     """
+    params = named_arrays(layer, "params", where="check_layer")
     X = np.array(X, dtype=np.float64)
     dout = as_rng(rng).standard_normal(np.shape(layer.forward(X)))
 
@@ -108,9 +109,10 @@ def check_layer(layer, X: np.ndarray, rng=0, h: float = 1e-5) -> dict[str, float
 
     layer.forward(X)
     dX = layer.backward(dout)
-    analytic = {"X": dX, **{k: np.array(g) for k, g in named_arrays(layer.grads).items()}}
+    grads = named_arrays(layer, "grads", where="check_layer")
+    analytic = {"X": dX, **{k: np.array(g) for k, g in grads.items()}}
     numeric = {"X": numerical_gradient(f, X, h)}
-    for name, p in named_arrays(layer.params).items():
+    for name, p in params.items():
         numeric[name] = numerical_gradient(f, p, h)
     return {name: rel_error(analytic[name], numeric[name]) for name in numeric}
 
@@ -122,11 +124,13 @@ def check_model(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy",
     X : (N, D), y : (N,) labels (or targets for "mse"). Returns {"0.W": err, "0.b": err, ...}.
     """
     loss_fn = get_loss(loss)
+    params = named_arrays(model, "params", where="check_model")
 
     def f(_):
         return loss_fn(model.forward(X), y)[0]
 
     forward_backward(model, X, y, loss_fn)
-    analytic = {k: np.array(g) for k, g in model.grads().items()}
+    grads = named_arrays(model, "grads", where="check_model")
+    analytic = {k: np.array(g) for k, g in grads.items()}
     return {name: rel_error(analytic[name], numerical_gradient(f, p, h))
-            for name, p in model.params().items()}
+            for name, p in params.items()}

@@ -55,7 +55,7 @@ def jvp(model, tangent: np.ndarray) -> np.ndarray:
         if isinstance(layer, Linear):
             if layer.cache is None:
                 raise RuntimeError("jvp: run model.forward(X) first, then jvp(model, tangent)")
-            tangent = tangent @ layer.params["W"]               # d(X W + b) = dX W
+            tangent = tangent @ layer.params()["W"]             # d(X W + b) = dX W
         elif isinstance(layer, Elementwise):
             X, out = layer.cache
             tangent = layer.local_grad(X, out) * tangent      # d f(X) = f'(X) dX

@@ -8,9 +8,11 @@ Letters: N batch, D inputs, H hidden units, C classes. A ``Linear`` layer maps
 the upstream gradient dLoss/dout and returns dLoss/dX, filling ``grads()`` with the
 gradients of the layer's parameters (same keys as ``params()``).
 
-One way to reach parameters, on a layer as on a network: ``params()`` and ``grads()``
-return dicts of arrays by name. A layer's ``params`` is that dict itself, made callable,
-so ``layer.params["W"]`` keeps working in older notebooks.
+One way to reach parameters, on a layer, a block and a network alike: the methods
+``params()`` and ``grads()`` return dicts {name: array}. A layer's are its own dicts, so
+``layer.params()["W"]`` is the array the layer computes with, and an optimiser that
+changes it in place changes the layer. ``named_arrays`` is the one check every consumer
+(networks, ``fit``, ``train_step``, ``check_layer``, ``check_model``) reads them through.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Linear",
-    "Params",
     "ParamsView",
     "ReLU",
     "Sigmoid",
     "Tanh",
+    "check_named_arrays",
     "composite",
     "get_activation",
     "is_weight",
@@ -59,59 +61,80 @@ def is_weight(name: str) -> bool:
     return name == "W" or name.endswith(".W")
 
 
-class Params(dict):
-    """A dict of arrays by name that also answers a call: ``layer.params()`` is itself.
-
-    So a layer is read like a network (``net.params()``), and ``layer.params["W"]``, as
-    older notebooks write it, still works.
-    """
-
-    def __call__(self) -> Params:
-        return self
-
-
-class ParamsView(Params):
+class ParamsView(dict):
     """A composite's params or grads: its parts' arrays named ``"<index>.<name>"``.
 
-    Call it or index it as any Params (``net.params()["0.W"]``, ``net.params["0.W"]``); the
-    arrays are the layers' own, so changing one in place changes the layer. Assigning a name
-    would change only this view, so it raises instead.
+    The arrays are the parts' own, so changing one in place changes its layer
+    (``net.params()["0.W"][...] = new``). Assigning a name would change only this dict,
+    so it raises instead.
     """
 
     def __setitem__(self, name, value):
-        raise TypeError(f"params[{name!r}] = ...: a network's params are a view of its layers' "
-                        f"arrays; change the array in place (params[{name!r}][...] = new) or "
-                        "set it on its layer (net.layers[i].params['W'] = new)")
+        raise TypeError(f"params()[{name!r}] = ...: a network's params() is a view of its "
+                        f"layers' arrays; change the array in place (params()[{name!r}][...] = "
+                        "new) or set it on its layer (net.layers[i].params()['W'] = new)")
 
     __delitem__ = __setitem__
 
 
-def composite(parts, attribute: str) -> ParamsView:
-    """The ``params`` or ``grads`` (``attribute``) of ``parts``, a list of layers or blocks,
-    as one view named ``"<index>.<name>"``: the one way a network or block names them."""
+def composite(parts, attribute: str, where: str = "Sequential") -> ParamsView:
+    """``params()`` or ``grads()`` (``attribute``) of ``parts``, a list of layers or blocks,
+    as one view named ``"<index>.<name>"``: the one way a network or block names them.
+    ``where`` (the network's class) starts the error message of a part that breaks the
+    protocol."""
     return ParamsView({f"{i}.{name}": array for i, part in enumerate(parts)
-                       for name, array in named_arrays(getattr(part, attribute)).items()})
+                       for name, array in named_arrays(part, attribute,
+                                                       where=f"{where} layer {i}").items()})
 
 
-def named_arrays(attribute) -> dict:
-    """``layer.params`` or ``layer.grads`` as a dict: a Params (bplab's layers, blocks and
-    networks) or, for a learner's own layer class, a plain dict or a method returning one."""
-    return attribute() if callable(attribute) else attribute
+def named_arrays(component, attribute: str = "params", where: str = "bplab") -> dict:
+    """``component.params()`` or ``component.grads()`` (``attribute``), checked.
+
+    The one protocol: a layer, block or network has methods ``params()`` and ``grads()``
+    returning {name: array}. Anything else (a plain dict, a missing attribute, a method
+    returning a list) raises a TypeError saying what to write; ``where`` names the caller.
+    """
+    method = getattr(component, attribute, None)
+    owner = type(component).__name__
+    if not callable(method):
+        got = "nothing" if method is None else f"a {type(method).__name__}"
+        raise TypeError(f"{where}: {owner}.{attribute} must be a method returning "
+                        f"{{name: array}}, like bp.Linear's; got {got}. Write "
+                        f"`def {attribute}(self): return {{...}}`, or subclass "
+                        f"bp.layers.Layer and fill self.{attribute}()[name]")
+    return check_named_arrays(method(), f"{owner}.{attribute}()", where)
+
+
+def check_named_arrays(arrays, what: str, where: str) -> dict:
+    """``arrays`` if it is a dict {name: array}, else a TypeError naming ``what`` (e.g.
+    "params") and ``where`` (the caller); a method passed uncalled gets told to call it."""
+    if isinstance(arrays, dict):
+        return arrays
+    got = ("a method, not called (write net.params() and net.grads())" if callable(arrays)
+           else type(arrays).__name__)
+    raise TypeError(f"{where}: {what} must be a dict {{name: array}}, got {got}")
 
 
 class Layer:
     """Base class: no parameters; subclasses define ``forward`` and ``backward``.
 
-    Attributes
-    ----------
-    params, grads : Params (a callable dict) of name -> ndarray
-        ``layer.params()`` and ``layer.params["W"]`` give the same arrays.
+    ``params()`` and ``grads()`` return the layer's own dicts {name: array}, the same dict
+    every call: a subclass adds a parameter with ``self.params()["a"] = array`` (and its
+    gradient with ``self.grads()["a"] = ...``) and reads it back the same way.
     """
 
     def __init__(self):
-        self.params: Params = Params()
-        self.grads: Params = Params()
+        self._params: dict[str, np.ndarray] = {}
+        self._grads: dict[str, np.ndarray] = {}
         self.cache = None
+
+    def params(self) -> dict[str, np.ndarray]:
+        """The parameter arrays by name (the layer's own arrays, not copies)."""
+        return self._params
+
+    def grads(self) -> dict[str, np.ndarray]:
+        """The gradients from the last backward, with the same names as ``params()``."""
+        return self._grads
 
     def _cached(self, dout: np.ndarray):
         """The forward cache, after checking that forward ran and dout has out's shape."""
@@ -146,10 +169,8 @@ class Linear(Layer):
         Seed of W (every ``rng`` in bplab defaults to 0: the same numbers every run).
     dtype : numpy dtype, default float64
 
-    Attributes
-    ----------
-    params : {"W": ndarray of shape (in_features, out_features), "b": (out_features,)}
-    grads : same keys and shapes, filled by ``backward``.
+    ``params()`` is {"W": ndarray of shape (in_features, out_features), "b": (out_features,)};
+    ``grads()`` has the same keys and shapes, filled by ``backward``.
     """
 
     def __init__(self, in_features: int, out_features: int, init="he", rng=0,
@@ -158,8 +179,8 @@ class Linear(Layer):
         self.in_features = check_int(in_features, "in_features", where="Linear")
         self.out_features = check_int(out_features, "out_features", where="Linear")
         W = get_initializer(init)((self.in_features, self.out_features), as_rng(rng), dtype=dtype)
-        self.params = Params(W=W, b=np.zeros(self.out_features, dtype=dtype))
-        self.grads = Params(W=np.zeros_like(W), b=np.zeros(self.out_features, dtype=dtype))
+        self._params = {"W": W, "b": np.zeros(self.out_features, dtype=dtype)}
+        self._grads = {"W": np.zeros_like(W), "b": np.zeros(self.out_features, dtype=dtype)}
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """X : (N, in_features) -> out : (N, out_features)."""
@@ -169,8 +190,8 @@ class Linear(Layer):
                              f"expected (N, {self.in_features})")
         self.cache = X
         self._out_shape = (X.shape[0], self.out_features)
-        out = X @ self.params["W"]
-        out += self.params["b"]  # in place: one array, not two
+        out = X @ self._params["W"]
+        out += self._params["b"]  # in place: one array, not two
         return out
 
     def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
@@ -179,9 +200,9 @@ class Linear(Layer):
         ``input_grad=False`` skips dX (the first layer of a network needs none).
         """
         X = self._cached(dout)
-        self.grads["W"] = X.T @ dout          # dL/dW = X^T dout, shape (in, out)
-        self.grads["b"] = dout.sum(axis=0)     # dL/db = sum over the batch, shape (out,)
-        return dout @ self.params["W"].T if input_grad else None  # dL/dX, shape (N, in)
+        self._grads["W"] = X.T @ dout          # dL/dW = X^T dout, shape (in, out)
+        self._grads["b"] = dout.sum(axis=0)     # dL/db = sum over the batch, shape (out,)
+        return dout @ self._params["W"].T if input_grad else None  # dL/dX, shape (N, in)
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features})"

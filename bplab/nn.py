@@ -92,16 +92,14 @@ class Sequential:
             dout = layer.backward(dout)
         return dout
 
-    @property
     def params(self) -> ParamsView:
-        """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}: call it
-        (``net.params()``), as every optimiser does, or index it (``net.params["0.W"]``)."""
-        return composite(self.layers, "params")
+        """Every parameter array by name, e.g. {"0.W": (D, H), "0.b": (H,), ...}: the
+        layers' own arrays, so an optimiser updating them in place updates the layers."""
+        return composite(self.layers, "params", type(self).__name__)
 
-    @property
     def grads(self) -> ParamsView:
         """The gradients from the last backward, with the same names as ``params()``."""
-        return composite(self.layers, "grads")
+        return composite(self.layers, "grads", type(self).__name__)
 
     def linear_layers(self) -> list[tuple[str, Linear]]:
         """The Linear layers with their names ("0", "2", ...), first to last."""

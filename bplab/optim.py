@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from .layers import check_named_arrays
 from .validation import check_choice, check_real
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "get_optimizer"]
@@ -25,6 +26,9 @@ class Optimizer:
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
         """Update every array in ``params`` in place from the matching ``grads`` entry."""
+        where = f"{type(self).__name__}.step"
+        check_named_arrays(params, "params", where)
+        check_named_arrays(grads, "grads", where)
         if params.keys() != grads.keys():
             raise ValueError(f"{type(self).__name__}.step: params have keys {sorted(params)} "
                              f"but grads have keys {sorted(grads)}")

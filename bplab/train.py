@@ -27,7 +27,7 @@ import numpy as np
 from ._rng import as_rng
 from .data import batches
 from .flow import flow_verdict
-from .layers import is_weight
+from .layers import is_weight, named_arrays
 from .losses import classifies, get_loss
 from .metrics import evaluate, num_correct
 from .nn import forward_backward, takes_input_grad
@@ -118,10 +118,11 @@ def train_step(model, X: np.ndarray, y: np.ndarray, loss, optimizer: Optimizer) 
 
     ``loss`` is a loss function or its name, as in ``fit(loss=...)``; ``optimizer`` an
     Optimizer object (it keeps state from step to step, so not a name)."""
+    named_arrays(model, "params", where="train_step")  # a clear error before any work
     return _step(model, X, y, get_loss(loss), optimizer, takes_input_grad(model))[0]
 
 
-def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
+def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False, where: str = "train_step"):
     """``train_step`` that also returns the batch's scores (B, C) and the grads it used.
 
     ``skip_dX``: the model's backward takes ``input_grad=False`` (training never needs
@@ -129,8 +130,9 @@ def _step(model, X, y, loss_fn, optimizer, skip_dX: bool = False):
     """
     # 1. forward propagation, the loss, 2. backward propagation
     loss, scores = forward_backward(model, X, y, loss_fn, input_grad=not skip_dX)
-    grads = model.grads()
-    optimizer.step(model.params(), grads)           # 3. w <- w - lr * dL/dw (or Adam's step)
+    grads = named_arrays(model, "grads", where)
+    params = named_arrays(model, "params", where)
+    optimizer.step(params, grads)                   # 3. w <- w - lr * dL/dw (or Adam's step)
     return loss, scores, grads
 
 
@@ -157,10 +159,12 @@ def _last_grad_norms(model, grads: dict | None = None) -> list[float]:
 
 
 def _check_fit_args(model, X, y, loss, epochs, batch_size):
-    for name in ("forward", "backward", "params", "grads"):
+    for name in ("forward", "backward"):
         if not hasattr(model, name):
             raise TypeError(f"fit: model must have forward, backward, params and grads; "
                             f"{type(model).__name__} has no {name}")
+    named_arrays(model, "params", where="fit")
+    named_arrays(model, "grads", where="fit")
     X = check_array(X, "X", finite=True, where="fit")
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"fit: X has shape {X.shape}, expected (N, D) with N >= 1")
@@ -307,7 +311,7 @@ def fit(model, X: np.ndarray, y: np.ndarray, loss="cross_entropy", optimizer=Non
         for epoch in range(1, epochs + 1):
             correct = 0
             for Xb, yb in batches(X, y, batch_size, rng=gen):
-                value, scores, grads = _step(model, Xb, yb, loss_fn, optimizer, skip_dX)
+                value, scores, grads = _step(model, Xb, yb, loss_fn, optimizer, skip_dX, "fit")
                 start = value if start is None else start
                 if not math.isfinite(value) or value > DIVERGENCE_FACTOR * max(start, 1.0):
                     return _stop_diverged(hist, value, start, optimizer)

@@ -32,8 +32,8 @@ def _assert_checked(errors):
 def test_layernorm_backward_matches_numerical_gradient():
     layer = LayerNorm(4)
     gen = np.random.default_rng(3)
-    layer.params["gamma"][:] = gen.standard_normal(4)
-    layer.params["beta"][:] = gen.standard_normal(4)
+    layer.params()["gamma"][:] = gen.standard_normal(4)
+    layer.params()["beta"][:] = gen.standard_normal(4)
     errors = bp.check_layer(layer, _X() * 3 + 1)
     assert set(errors) == {"X", "gamma", "beta"}
     _assert_checked(errors)

@@ -25,14 +25,14 @@ class TransposedLinear(bp.Linear):
 
     def backward(self, dout, input_grad=True):
         dX = super().backward(dout, input_grad)
-        self.grads["W"] = (dout.T @ self.cache).T * 1.01
+        self.grads()["W"] = (dout.T @ self.cache).T * 1.01
         return dX
 
 
 class ForgotBatchSum(bp.Linear):
     def backward(self, dout, input_grad=True):
         dX = super().backward(dout, input_grad)
-        self.grads["b"] = dout.mean(axis=0)
+        self.grads()["b"] = dout.mean(axis=0)
         return dX
 
 
@@ -46,3 +46,20 @@ def test_check_layer_catches_bugs(cls, bad):
 def test_numerical_gradient_rejects_int_arrays():
     with pytest.raises(TypeError, match="float ndarray"):
         bp.numerical_gradient(lambda a: 0.0, np.array([1, 2]))
+
+
+def test_check_model_tells_a_plain_dict_model_what_to_write():
+    class DictParamsNet:
+        def __init__(self):
+            self.params, self.grads = {"W": np.ones((2, 2))}, {"W": np.zeros((2, 2))}
+
+        def forward(self, X):
+            return X @ self.params["W"]
+
+        def backward(self, dout):
+            return dout
+
+    X, y = np.ones((3, 2)), np.array([0, 1, 0])
+    with pytest.raises(TypeError, match=r"^check_model: DictParamsNet.params must be a method "
+                                        r"returning \{name: array\}, like bp.Linear's; got a dict"):
+        bp.check_model(DictParamsNet(), X, y)

@@ -32,7 +32,7 @@ def test_layer_jacobian_of_linear_is_block_diagonal_W_transpose():
     layer = bp.Linear(3, 2, rng=0)
     X = np.random.default_rng(1).standard_normal((2, 3))
     J = layer_jacobian(layer, X)
-    W = layer.params["W"]
+    W = layer.params()["W"]
     assert J.shape == (4, 6)
     np.testing.assert_allclose(J[:2, :3], W.T)
     np.testing.assert_allclose(J[2:, 3:], W.T)

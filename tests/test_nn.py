@@ -45,7 +45,7 @@ def test_param_names_follow_layer_indices():
 def test_params_are_the_live_arrays():
     net = bp.MLP([2, 3, 2], rng=0)
     net.params()["0.W"][0, 0] = 42.0
-    assert net.layers[0].params["W"][0, 0] == 42.0
+    assert net.layers[0].params()["W"][0, 0] == 42.0
 
 
 def test_predict_and_sequential_of_layers():

@@ -99,3 +99,13 @@ def test_get_optimizer_takes_the_default_lr():
     sgd = bp.optim.get_optimizer("momentum")
     assert isinstance(sgd, bp.SGD) and sgd.momentum == 0.9 and sgd.lr == bp.SGD().lr
     assert bp.optim.get_optimizer("sgd", 0.5).lr == 0.5
+
+
+@pytest.mark.parametrize("opt", [bp.SGD(), bp.Adam(), bp.blocks.ClipGradNorm(bp.SGD())])
+def test_step_given_the_uncalled_methods_says_to_call_them(opt):
+    net = bp.MLP([2, 3], rng=0)
+    with pytest.raises(TypeError, match=r"step: grads must be a dict \{name: array\}, got a "
+                                        r"method, not called \(write net.params\(\) and"):
+        opt.step(net.params(), net.grads)
+    with pytest.raises(TypeError, match=r"SGD.step: params must be a dict .*a method, not called"):
+        bp.SGD().step(net.params, net.grads())

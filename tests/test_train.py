@@ -300,3 +300,39 @@ def test_train_step_takes_loss_as_fit_does():
     net = bp.MLP([2, 4, 2], rng=0)
     X, y = bp.data.make_moons(16, rng=0)
     assert np.isfinite(bp.train_step(net, X, y, loss="cross_entropy", optimizer=bp.SGD(0.1)))
+
+
+class DictParamsNet:
+    """A learner's model whose params and grads are plain dicts, not methods."""
+
+    def __init__(self):
+        self.params, self.grads = {"W": np.zeros((2, 2))}, {"W": np.zeros((2, 2))}
+
+    def forward(self, X):
+        self.X = X
+        return X @ self.params["W"]
+
+    def backward(self, dout):
+        self.grads["W"] = self.X.T @ dout
+        return dout @ self.params["W"].T
+
+
+@pytest.mark.parametrize("run, where", [
+    (lambda net, X, y: bp.fit(net, X, y, epochs=1), "fit"),
+    (lambda net, X, y: bp.train_step(net, X, y, "cross_entropy", bp.SGD()), "train_step"),
+])
+def test_a_model_with_plain_dict_params_is_told_what_to_write(moons, run, where):
+    X, y = moons
+    net = DictParamsNet()
+    with pytest.raises(TypeError, match=rf"^{where}: DictParamsNet.params must be a method "
+                                        r"returning \{name: array\}, like bp.Linear's; got a dict"):
+        run(net, X[:8], y[:8])
+    np.testing.assert_array_equal(net.params["W"], 0.0)  # nothing was trained
+
+
+def test_a_model_whose_grads_alone_is_a_dict_is_told_too(moons):
+    X, y = moons
+    net = bp.MLP([2, 2], rng=0)
+    net.grads = {"0.W": np.zeros((2, 2))}
+    with pytest.raises(TypeError, match=r"^fit: MLP.grads must be a method.*got a dict"):
+        bp.fit(net, X, y, epochs=1)

@@ -106,7 +106,7 @@ class NetworkView:
         segments, weights = [], []
         linears = [layer for layer in model.layers if isinstance(layer, Linear)]
         for c, layer in enumerate(linears):
-            W = layer.params["W"]  # (D_in, D_out)
+            W = layer.params()["W"]  # (D_in, D_out)
             if c == len(linears) - 1:  # C outputs drawn as one unit: class 1 minus class 0
                 W = W[:, -1:] - (W[:, :1] if W.shape[1] > 1 else 0.0)
             for i, (x0, y0) in enumerate(centres[c]):

@@ -20,7 +20,7 @@ class Checkpoint:
     """The weights (name -> array, as ``model.params()``) before an epoch, at ``steps``
     steps of the history, trained with learning rate ``lr``."""
 
-    params: dict
+    weights: dict
     steps: int
     lr: float
 
@@ -58,7 +58,7 @@ def resume(lab) -> str:
                 f"or Step goes on from the weights of step {good.steps}, before it diverged. "
                 "Press Reset for a fresh network.")
     for name, value in lab.model.params().items():
-        value[...] = good.params[name]
+        value[...] = good.weights[name]
     del h.loss[good.steps:], h.grad_norms[good.steps:]
     h.diverged_at = h.diverged_loss = None
     h.message = ""

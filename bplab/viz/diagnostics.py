@@ -52,14 +52,14 @@ class UpdateRatios:
                             f"{type(model).__name__}")
         self._layers = [layer for _, layer in model.linear_layers()]
         self.names = [f"layer {k + 1}" for k in range(len(self._layers))]
-        self._before = [layer.params["W"].copy() for layer in self._layers]
+        self._before = [layer.params()["W"].copy() for layer in self._layers]
         self._rows: list[list[float]] = []
 
     def __call__(self, history=None) -> bool:
         """Record one step's ratios; returns False (never stops training)."""
         row = []
         for k, layer in enumerate(self._layers):
-            W = layer.params["W"]
+            W = layer.params()["W"]
             row.append(float(np.linalg.norm(W - self._before[k]) / np.linalg.norm(W)))
             self._before[k][...] = W
         self._rows.append(row)

@@ -172,7 +172,7 @@ def test_unit_view_draws_every_unit_and_the_links(pg):
     assert len(shown) == 2 + 8 + 8 + 1  # inputs, two hidden layers, the output
     assert len(view.links.get_segments()) == 2 * 8 + 8 * 8 + 8
     widths = np.asarray(view.links.get_linewidths())
-    W0 = pg.model.layers[0].params["W"]
+    W0 = pg.model.layers[0].params()["W"]
     k = int(np.argmax(np.abs(W0)))  # the largest first-layer weight has the widest link
     assert widths[k] == pytest.approx(widths[:16].max())
 
@@ -180,8 +180,8 @@ def test_unit_view_draws_every_unit_and_the_links(pg):
 def test_unit_heatmap_is_the_units_output_over_the_plane(pg):
     from bplab.labs.network_view import GRID, unit_colors
 
-    h = np.tanh(features(pg.unit_grid, pg.feature_names) @ pg.model.layers[0].params["W"]
-                + pg.model.layers[0].params["b"])
+    h = np.tanh(features(pg.unit_grid, pg.feature_names) @ pg.model.layers[0].params()["W"]
+                + pg.model.layers[0].params()["b"])
     unit = h[:, 3].reshape(GRID, GRID)
     np.testing.assert_allclose(pg.network_view.images[2 + 3].get_array(),
                                unit_colors(unit / np.abs(unit).max()))

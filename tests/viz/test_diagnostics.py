@@ -25,11 +25,11 @@ def test_update_ratio_is_the_step_size_relative_to_the_weights():
     """By hand for one SGD step: ||lr * dW|| / ||W - lr * dW||."""
     X, y = bp.data.make_moons(32, noise=0.1, rng=1)
     net = bp.MLP([2, 8, 2], rng=0)
-    W0 = net.layers[0].params["W"].copy()
+    W0 = net.layers[0].params()["W"].copy()
     ratios = bp.viz.UpdateRatios(net)
     bp.fit(net, X, y, optimizer=bp.SGD(lr=0.5), epochs=1, batch_size=32, rng=0,
            callback=ratios)
-    W1 = net.layers[0].params["W"]
+    W1 = net.layers[0].params()["W"]
     assert ratios.ratios[0, 0] == pytest.approx(np.linalg.norm(W1 - W0) / np.linalg.norm(W1))
 
 
@@ -51,14 +51,14 @@ def test_plot_update_ratios_draws_the_guide_on_a_log_scale():
 
 def test_saturation_counts_dead_relus_per_unit_and_saturated_tanh_per_entry():
     net = bp.MLP([2, 4, 2], activation="relu", rng=0)
-    W = net.layers[0].params["W"]
+    W = net.layers[0].params()["W"]
     W[:] = [[1.0, -1.0, 1.0, -1.0], [0.0, 0.0, 0.0, 0.0]]
-    net.layers[0].params["b"][:] = [0.0, 0.0, -10.0, -10.0]
+    net.layers[0].params()["b"][:] = [0.0, 0.0, -10.0, -10.0]
     X = np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 0.0]])
     # unit 0 fires for x > 0, unit 1 for x < 0, units 2 and 3 never (bias -10): 2 of 4 dead
     assert bp.viz.saturation(net, X) == {"layer 1 (dead relu)": 0.5}
     tanh = bp.MLP([1, 2, 1], activation="tanh", rng=0)
-    tanh.layers[0].params["W"][:] = [[1.0, 10.0]]
+    tanh.layers[0].params()["W"][:] = [[1.0, 10.0]]
     frac = bp.viz.saturation(tanh, np.array([[0.1], [1.0]]))
     # entries tanh(0.1), tanh(1.0) | tanh(1.0), tanh(10): only tanh(10) > 0.97, 1 of 4
     assert frac == {"layer 1 (tanh)": 0.25}
@@ -69,7 +69,7 @@ def test_plot_saturation_and_first_layer_weights():
     X, _ = bp.data.load_digits()
     ax = bp.viz.plot_saturation({"start": bp.viz.saturation(net, X[:50])})
     assert len(ax.patches) == 1
-    ax = bp.viz.plot_first_layer_weights(net.layers[0].params["W"], count=8, ncols=4)
+    ax = bp.viz.plot_first_layer_weights(net.layers[0].params()["W"], count=8, ncols=4)
     image = np.asarray(ax.images[0].get_array())
     assert np.nanmax(np.abs(image)) == pytest.approx(1.0)    # each image scaled to its own max
     with pytest.raises(ValueError, match="expected \\(64, H\\)"):
