@@ -218,7 +218,7 @@ def expectations(part: Part, cases: list[Case]) -> list[Expectation]:
     """The key's answers for ``cases`` (grader side: calls the reference and bug models)."""
     if part.kind == "value":
         return [Expectation(to_data(part.reference)) for _ in cases]
-    bugs = getattr(part.compare, "bugs", ())
+    bugs = part.compare.bugs if isinstance(part.compare, Close) else ()
     summary = next((f for c, f in _SUMMARIES.items() if c is part.compare), lambda x: x)
     out = []
     for case in cases:
