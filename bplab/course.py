@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from ._exercise_names import exercise_number
 
-__all__ = ["LESSONS", "PARTS", "Lesson", "exercises", "lessons"]
+__all__ = ["LESSONS", "PARTS", "Lesson", "exercises", "lesson_file", "lessons"]
 
 # The parts of the course, in order; a lesson names its part by index.
 PARTS = ("start", "the mechanics of backprop", "training networks", "perspective",
@@ -67,3 +67,13 @@ def lessons() -> list[Lesson]:
 def exercises() -> list[str]:
     """The exercises' stems, in course order (ex12 comes right after ex10)."""
     return [lesson.exercise for lesson in LESSONS if lesson.exercise]
+
+
+def lesson_file(number: str) -> str:
+    """``"04"`` -> ``"04_backprop_matrix_form.ipynb"``: the notebook of lesson ``number``;
+    ValueError naming the lessons there are when there is no such lesson."""
+    for lesson in lessons():
+        if lesson.number == number:
+            return f"{lesson.stem}.ipynb"
+    raise ValueError(f"no lesson {number!r}: the lessons are "
+                     f"{', '.join(lesson.number for lesson in lessons())}")

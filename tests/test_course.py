@@ -3,7 +3,9 @@
 import re
 from pathlib import Path
 
-from bplab.course import LESSONS, PARTS, exercises, lessons
+import pytest
+
+from bplab.course import LESSONS, PARTS, exercises, lesson_file, lessons
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -81,3 +83,12 @@ def test_the_readme_row_reader_sees_each_kind_of_row():
     assert _readme_rows(readme) == [("03a", "a neuron", "—"),
                                     ("05", "an MLP (`bp.MLP`)", "ex05_mlp_layers"),
                                     ("—", "the ninja", "ex12_backprop_ninja")]
+
+
+def test_a_lesson_is_found_by_its_number():
+    assert lesson_file("04") == "04_backprop_matrix_form.ipynb"
+    assert lesson_file("10b") == "10b_modern_network_blocks.ipynb"
+    with pytest.raises(ValueError, match="no lesson '06': the lessons are 00, 01"):
+        lesson_file("06")
+    with pytest.raises(ValueError, match="no lesson '12'"):   # ex12 has no lesson
+        lesson_file("12")

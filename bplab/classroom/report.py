@@ -20,35 +20,37 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..course import lesson_file
 from ..grading.spec import Status
 from . import ClassroomError
 
 __all__ = ["GENERIC", "LESSONS", "UNTAUGHT", "bug_of", "plain_heading", "render_report",
            "summarise", "write_report"]
 
-# Where each bug's fix is taught: (lesson notebook, the start of the heading of the cell that
-# teaches it, without its section number: "Batching" matches "## 7 · Batching: where ...").
-_BATCHING = ("04_backprop_matrix_form.ipynb",
+# Where each bug's fix is taught: (the lesson's notebook, found by its number in
+# course.LESSONS, the one list of lessons; the start of the heading of the cell that teaches
+# it, without its section number: "Batching" matches "## 7 · Batching: where ...").
+_BATCHING = (lesson_file("04"),
              "Batching: where the $1/N$ and the sums come from")
-_SHAPES = ("04_backprop_matrix_form.ipynb", "Every shape")
-_LINEAR = ("05_training_an_mlp.ipynb", "The Linear layer")
-_ACTIVATIONS = ("03a_single_neuron.ipynb", "Activation functions and their derivatives")
-_CHAIN = ("01_derivatives_chain_rule.ipynb", "The chain rule")
-_PATHS = ("01_derivatives_chain_rule.ipynb",
+_SHAPES = (lesson_file("04"), "Every shape")
+_LINEAR = (lesson_file("05"), "The Linear layer")
+_ACTIVATIONS = (lesson_file("03a"), "Activation functions and their derivatives")
+_CHAIN = (lesson_file("01"), "The chain rule")
+_PATHS = (lesson_file("01"),
           "When a variable reaches the output along several paths")
-_ACCUMULATE = ("02_computational_graphs_autograd.ipynb", "Why gradients accumulate: `+=`")
-_LOCAL = ("02_computational_graphs_autograd.ipynb",
+_ACCUMULATE = (lesson_file("02"), "Why gradients accumulate: `+=`")
+_LOCAL = (lesson_file("02"),
           "The backward pass: local derivative × upstream gradient")
-_JACOBIAN = ("10a_backprop_as_vjp.ipynb", "Each layer has a Jacobian")
-_NORM = ("10b_modern_network_blocks.ipynb", "Normalisation: every layer back to a standard scale")
-_CRITICAL = ("06b_minima_and_saddles.ipynb", "Where they go: local minima and saddle points")
-_EXPLODING = ("07_vanishing_exploding_gradients.ipynb", "Exploding, layer by layer")
-_WATCHING = ("08_handwritten_digits.ipynb", "Watching each layer train")
-_COST = ("09_why_backprop.ipynb", "Two ways to get a gradient, and what each costs")
-_ADAM = ("06a_learning_rates_and_optimizers.ipynb", "Momentum and Adam")
-_INIT = ("07_vanishing_exploding_gradients.ipynb",
+_JACOBIAN = (lesson_file("10a"), "Each layer has a Jacobian")
+_NORM = (lesson_file("10b"), "Normalisation: every layer back to a standard scale")
+_CRITICAL = (lesson_file("06b"), "Where they go: local minima and saddle points")
+_EXPLODING = (lesson_file("07"), "Exploding, layer by layer")
+_WATCHING = (lesson_file("08"), "Watching each layer train")
+_COST = (lesson_file("09"), "Two ways to get a gradient, and what each costs")
+_ADAM = (lesson_file("06a"), "Momentum and Adam")
+_INIT = (lesson_file("07"),
          "How large should the random weights be? The variance argument")
-_MINIBATCH = ("05_training_an_mlp.ipynb", "Mini-batch stochastic gradient descent")
+_MINIBATCH = (lesson_file("05"), "Mini-batch stochastic gradient descent")
 LESSONS = {
     "transposed": [_SHAPES, _LINEAR],
     "missing 1/N": [_BATCHING],
@@ -56,11 +58,11 @@ LESSONS = {
     "bias axis": [_BATCHING, _LINEAR],
     "axis": [_BATCHING],
     "bias": [_LINEAR],
-    "missing mask": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
-    "mask on dout": [("05_training_an_mlp.ipynb", "Activations and the loss")],
-    "activation": [_ACTIVATIONS, ("04_backprop_matrix_form.ipynb", "…then the hidden layer")],
+    "missing mask": [_ACTIVATIONS, (lesson_file("05"), "Activations and the loss")],
+    "mask on dout": [(lesson_file("05"), "Activations and the loss")],
+    "activation": [_ACTIVATIONS, (lesson_file("04"), "…then the hidden layer")],
     "input for output": [_ACTIVATIONS, _LOCAL],
-    "accumulated": [_ACCUMULATE, ("02_computational_graphs_autograd.ipynb",
+    "accumulated": [_ACCUMULATE, (lesson_file("02"),
                                   "… and why they must be reset")],
     "overwritten": [_ACCUMULATE, _PATHS],
     "branch": [_PATHS, _ACCUMULATE],
@@ -69,20 +71,20 @@ LESSONS = {
     "inner derivative": [_CHAIN],
     "factor": [_CHAIN],
     "lambda": [_CHAIN],
-    "swapped": [("01_derivatives_chain_rule.ipynb", "Partial derivatives and the gradient")],
-    "forward difference": [("01_derivatives_chain_rule.ipynb",
+    "swapped": [(lesson_file("01"), "Partial derivatives and the gradient")],
+    "forward difference": [(lesson_file("01"),
                             "Numerical derivatives: forward vs central differences")],
-    "numeric h": [("01_derivatives_chain_rule.ipynb",
+    "numeric h": [(lesson_file("01"),
                    "Numerical derivatives: forward vs central differences"),
-                  ("04_backprop_matrix_form.ipynb", "Check every gradient numerically")],
-    "numeric restore": [("04_backprop_matrix_form.ipynb", "Check every gradient numerically"),
-                        ("11_debugging_backprop.ipynb", "A gradient check you can trust")],
-    "sign": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
-    "mask not scaled": [("10b_modern_network_blocks.ipynb",
+                  (lesson_file("04"), "Check every gradient numerically")],
+    "numeric restore": [(lesson_file("04"), "Check every gradient numerically"),
+                        (lesson_file("11"), "A gradient check you can trust")],
+    "sign": [(lesson_file("03b"), "Gradient descent: the update rule")],
+    "mask not scaled": [(lesson_file("10b"),
                          "Dropout: a random mask, kept for the backward pass")],
     "1 - s": [_LOCAL, _ACTIVATIONS],
-    "mixed terms": [("01_derivatives_chain_rule.ipynb", "Partial derivatives and the gradient")],
-    "4h^2": [("01_derivatives_chain_rule.ipynb",
+    "mixed terms": [(lesson_file("01"), "Partial derivatives and the gradient")],
+    "4h^2": [(lesson_file("01"),
               "Numerical derivatives: forward vs central differences")],
     "zero eigenvalue": [_CRITICAL],
     "gradient": [_CRITICAL],
@@ -97,20 +99,20 @@ LESSONS = {
     "dX counted": [_COST],
     "no N": [_COST],
     "one pass": [_COST],
-    "no step": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
-    "biases": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule"),
-               ("04_backprop_matrix_form.ipynb", "A 2-2-1 network, by hand")],
+    "no step": [(lesson_file("03b"), "Gradient descent: the update rule")],
+    "biases": [(lesson_file("03b"), "Gradient descent: the update rule"),
+               (lesson_file("04"), "A 2-2-1 network, by hand")],
     "skip path": [_PATHS],
     "factor 2": [_CHAIN],
     "mean over C": [_BATCHING],
-    "mask on wrong quantity": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "mask on wrong quantity": [_ACTIVATIONS, (lesson_file("05"), "Activations and the loss")],
     "huber cap": [_ACTIVATIONS],            # a piecewise derivative, as ReLU's
     "huber quadratic zone": [_ACTIVATIONS],
     "lr": [_ADAM],
     "bias correction": [_ADAM],
-    "nan/inf": [("05_training_an_mlp.ipynb", "Activations and the loss")],
-    "zeros": [("04_backprop_matrix_form.ipynb", "In numpy")],
-    "broadcast": [_SHAPES, ("11_debugging_backprop.ipynb",
+    "nan/inf": [(lesson_file("05"), "Activations and the loss")],
+    "zeros": [(lesson_file("04"), "In numpy")],
+    "broadcast": [_SHAPES, (lesson_file("11"),
                             "$(N,)$ against $(N, 1)$: broadcasting that hides a bug")],
     "shape": [_SHAPES],
     "diagonal only": [_JACOBIAN],
@@ -118,26 +120,26 @@ LESSONS = {
     "xhat": [_NORM],
     "variance term": [_NORM],
     "constant stats": [_NORM],
-    "accuracy": [("05_training_an_mlp.ipynb", "Reading the loss curves")],
-    "scores": [("05_training_an_mlp.ipynb", "Reading the loss curves")],
+    "accuracy": [(lesson_file("05"), "Reading the loss curves")],
+    "scores": [(lesson_file("05"), "Reading the loss curves")],
     # a topological order (exercise 2) and an initialisation (exercise 7), judged by
     # public compares that name what they found
     "order": [_LOCAL],
     "visited twice": [_LOCAL],
     "missing nodes": [_LOCAL],
-    "not random": [("07_vanishing_exploding_gradients.ipynb", "Zeros: the symmetry problem")],
+    "not random": [(lesson_file("07"), "Zeros: the symmetry problem")],
     "not centred": [_INIT],
     "spread": [_INIT],
     # exercise 3: the cross-entropy from the logits, its gradient, the broken loop
-    "clipped": [("03a_single_neuron.ipynb", "Losses: how wrong is the neuron?")],
-    "sigmoid factor": [("03a_single_neuron.ipynb", "Losses: how wrong is the neuron?")],
-    "as given": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
-    "stale gradient": [("03b_gradient_descent.ipynb", "Gradient descent: the update rule")],
+    "clipped": [(lesson_file("03a"), "Losses: how wrong is the neuron?")],
+    "sigmoid factor": [(lesson_file("03a"), "Losses: how wrong is the neuron?")],
+    "as given": [(lesson_file("03b"), "Gradient descent: the update rule")],
+    "stale gradient": [(lesson_file("03b"), "Gradient descent: the update rule")],
     # exercise 5: PReLU, softmax cross-entropy, Huber, the mini-batch loop
-    "missing slope": [_ACTIVATIONS, ("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "missing slope": [_ACTIVATIONS, (lesson_file("05"), "Activations and the loss")],
     "missing input": [_LOCAL, _BATCHING],
-    "missing one-hot": [("05_training_an_mlp.ipynb", "Activations and the loss")],
-    "not clipped": [("05_training_an_mlp.ipynb", "Activations and the loss")],
+    "missing one-hot": [(lesson_file("05"), "Activations and the loss")],
+    "not clipped": [(lesson_file("05"), "Activations and the loss")],
     "extra 1/C": [_BATCHING],
     "no shuffle": [_MINIBATCH],
     "shuffled apart": [_MINIBATCH],
