@@ -1,10 +1,12 @@
 """``bp.Value`` keeps micrograd's contract (issue 17 §2).
 
 micrograd's own test/test_engine.py checks its engine against PyTorch on two expressions
-(test_sanity_check, test_more_ops). PyTorch is not installed here, so the reference is
-computed in float64 without any engine: the data by plain arithmetic, every gradient by
-the complex step (f(x + ih).imag / h, exact to rounding, no cancellation), with a central
-finite difference as a second witness. The expressions run on
+(test_sanity_check, test_more_ops). That file runs here unchanged (tests/vendor/, checked
+byte for byte), with ``micrograd.engine.Value`` meaning ``bp.Value``, against PyTorch
+2.13.0 (CPU build, pinned in requirements.txt). Besides it, the same expressions are
+checked without any engine: the data by plain arithmetic, every gradient by the complex
+step (f(x + ih).imag / h, exact to rounding, no cancellation), with a central finite
+difference as a second witness. The expressions run on
 
 - ``bp.Value``;
 - ``micrograd.engine.Value`` itself;
@@ -16,8 +18,11 @@ Then the three parts of the contract one at a time: ``Value(x, (a, b), '+')``,
 ``out._backward = _backward`` and ``** k`` keeping k as a number.
 """
 
+import hashlib
 import math
+import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -135,6 +140,61 @@ def test_bp_value_gives_micrograds_data_and_grads(name):
     mixed = run(MicrogradCodeOnBp, name)
     assert mixed[0] == pytest.approx(theirs[0], rel=TOL, abs=TOL)
     assert mixed[1] == pytest.approx(theirs[1], rel=TOL, abs=TOL)
+
+
+# ---- micrograd's own test file, unchanged, against bp.Value -----------------------------
+VENDORED = Path(__file__).parent / "vendor" / "micrograd_test_engine.py"
+UPSTREAM_SHA256 = "27142177f5badd0f3aa0ae1a78ae91b0017cd08d9e44a3e0f774142c0f53d531"
+
+
+def micrograds_tests_on(engine) -> dict:
+    """micrograd's test/test_engine.py (tests/vendor/, byte for byte), run as a module whose
+    ``from micrograd.engine import Value`` gives ``engine``: {test name: function}."""
+    source = VENDORED.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == UPSTREAM_SHA256, "the vendored file changed"
+    shim = types.ModuleType("micrograd.engine")
+    shim.Value = engine
+    saved = sys.modules.get("micrograd.engine")
+    sys.modules["micrograd.engine"] = shim
+    try:
+        namespace = {"__name__": "micrograd_test_engine", "__file__": str(VENDORED)}
+        exec(compile(source, str(VENDORED), "exec"), namespace)  # noqa: S102 - a pinned file
+    finally:
+        if saved is None:
+            del sys.modules["micrograd.engine"]
+        else:
+            sys.modules["micrograd.engine"] = saved
+    assert namespace["Value"] is engine
+    return {k: v for k, v in namespace.items() if k.startswith("test_") and callable(v)}
+
+
+@pytest.mark.parametrize("engine", ["bp.Value", "micrograd"])
+@pytest.mark.parametrize("test", ["test_sanity_check", "test_more_ops"])
+def test_micrograds_own_test_file_passes(engine, test):
+    """The file compares the engine with PyTorch (2.13.0, CPU build, pinned for this)."""
+    pytest.importorskip("torch", reason="torch==2.13.0 is pinned in requirements.txt")
+    tests = micrograds_tests_on(ENGINES[engine])
+    assert sorted(tests) == ["test_more_ops", "test_sanity_check"]
+    tests[test]()
+
+
+def test_micrograds_test_file_fails_an_engine_with_a_wrong_gradient():
+    """The file can fail: an engine whose inputs report twice their gradient."""
+    pytest.importorskip("torch", reason="torch==2.13.0 is pinned in requirements.txt")
+
+    class TwiceTheGradient(bp.Value):
+        @property
+        def grad(self):
+            return 2 * bp.Value.grad.__get__(self)
+
+        @grad.setter
+        def grad(self, value):
+            bp.Value.grad.__set__(self, value)
+
+    tests = micrograds_tests_on(TwiceTheGradient)
+    for name in ("test_sanity_check", "test_more_ops"):
+        with pytest.raises(AssertionError):
+            tests[name]()
 
 
 # ---- 1. Value(data, _children, _op), micrograd's order ----------------------------------
