@@ -151,8 +151,9 @@ LESSONS = {
 UNTAUGHT = {"in place"}
 # The grader's keys for a failure it cannot name more precisely (a wrong value, an
 # exception, code that did not run to the end); their feedback is listed by shape instead.
-GENERIC = {"wrong value", "type", "none", "known bug", "raised", "not defined", "timeout",
-           "died", "skipped", "error", "budget", "overflow", "stopped", "not graded", "other"}
+GENERIC = {"wrong value", "type", "none", "known bug", "raised", "no answers", "not defined",
+           "timeout", "died", "skipped", "error", "budget", "overflow", "stopped", "not graded",
+           "other"}
 # The grader's statuses, in the order the report counts them (a grade is never "recorded"
 # or "not run": those are the public check's); colours from Status.look, as every view.
 STATUSES = (Status.PASSED, Status.FAILED, Status.NOT_IMPLEMENTED, Status.MISSING,

@@ -315,7 +315,7 @@ def judge(outcomes: Sequence[Outcome], *, part_id: str, kind: str, compare,
     n_hidden = len(cases) - n_public
     if len(outcomes) != len(cases) or len(expects) != len(cases):
         return Verdict(part_id, Status.ERROR, "no answers came back from your code",
-                       n_public, n_hidden)
+                       n_public, n_hidden, bug="no answers")
     notes: list[str] = []
     for i, (case, outcome, expect) in enumerate(zip(cases, outcomes, expects)):
         status, found = _judge_one(compare, case, outcome, expect)
