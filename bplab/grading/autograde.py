@@ -18,19 +18,19 @@ The path one submission takes, and the one type each stage hands to the next:
    ``sandbox.collect`` keeps the messages the protocol allows -> ``tuple[messages.CellRun,
    ...]``, ``dict[int, messages.PartMessage]`` and a ``sandbox.StreamEnd`` (``sandbox.End``,
    the runner's ``messages.RunDone``, and any violation, which makes every part an error).
-5. ``_grade_part``: a ``messages.PartAnswered``'s ``messages.Outcome``-s are judged here, in
-   the grader, against ``judge.expectations`` computed from the key
+5. ``grades.grade_part``: a ``messages.PartAnswered``'s ``messages.Outcome``-s are judged
+   here, in the grader, against ``judge.expectations`` computed from the key
    (``judge.judge`` -> ``judge.Verdict``, each case through the part's compare ->
    ``feedback.Diagnosis``); a ``messages.PartMissing`` or ``messages.PartFailed`` says
    why there is nothing to judge -> ``PartGrade`` (points, ``spec.Status``, feedback
    cleaned of control characters, the bug's key, whether it failed on a hidden case).
 6. ``SubmissionGrade`` (its ``PartGrade``-s and a note), written by ``report.write_grades``
-   to ``--out`` (CSV or JSON: ``Status`` as its text, the bug key in its own column) as each
+   to ``--out`` (CSV or JSON: ``spec.Status`` as its text, the bug key in its own column) as each
    submission finishes; at the end ``submissions.refuse_collisions`` turns two claims on one
    student into error rows. The gradebook (``classroom.gradebook.write_gradebook``: the
    totals, from the ``SubmissionGrade``-s or that JSON), Gradescope's results
-   (``classroom.gradescope.to_results``: ``Status`` and the hidden-case flag) and the class
-   report (``classroom.report.summarise``: ``Status`` and the bug key, never the feedback's
+   (``classroom.gradescope.to_results``: ``spec.Status`` and the hidden-case flag) and the class
+   report (``classroom.report.summarise``: ``spec.Status`` and the bug key, never the feedback's
    prose) read them.
 
 A submission that dies, kills, hangs, floods or bloats costs only its own grade.
@@ -51,12 +51,11 @@ import nbformat
 
 from .cgroups import describe, in_force
 from .feedback import clean
-from .judge import Close, expectations, judge
-from .messages import CellRun, PartFailed, PartMessage, PartMissing, Run
+from .grades import PartGrade, SubmissionGrade, grade_part, run_notes, unfinished, ungraded
+from .messages import CellRun
 from .notebooks import exercise_from, graded_notebook, part_cells, solution_cell_of
 from .sandbox import (
     BWRAP_MISSING,
-    End,
     Limits,
     StreamEnd,
     bwrap_command,
@@ -68,7 +67,6 @@ from .sandbox import (
 from .spec import (
     PUBLIC_SEED,
     Part,
-    Status,
     exercise_notebooks,
     hidden_seed,
     load_parts,
@@ -87,39 +85,6 @@ __all__ = ["PartGrade", "SubmissionGrade", "check_sources", "grade_many", "grade
 
 UID_BASE = 200_000  # sandbox uid: UID_BASE + 64 * grader pid + slot, unique on the machine,
                     # so process limits are per sandbox, even with two grading runs at once
-
-
-@dataclass
-class PartGrade:
-    """One learner's result on one part."""
-
-    part_id: str
-    points: int
-    max_points: int
-    status: Status
-    feedback: str
-    bug: str = ""   # the bug's key, for the class report ("" when it passed)
-    hidden_case: bool = False   # it failed on a hidden case: Gradescope may hide the details
-
-
-@dataclass
-class SubmissionGrade:
-    """One submission's grades; ``note`` says what else happened (restarts, budget...)."""
-
-    student: str
-    path: str
-    exercise: str
-    parts: list = field(default_factory=list)
-    seconds: float = 0.0
-    note: str = ""
-
-    @property
-    def total(self) -> int:
-        return sum(p.points for p in self.parts)
-
-    @property
-    def max_total(self) -> int:
-        return sum(p.max_points for p in self.parts)
 
 
 def _exercise(nb, path: Path, pinned: str | None) -> tuple[str | None, str]:
@@ -174,51 +139,6 @@ def _write_inbox(inbox: Path, nb, plan: _Plan, timeout: float) -> None:
         child.chmod(0o644)
 
 
-def _not_defined(part: Part, cell: CellRun | None, timeout: float) -> PartGrade:
-    """The grade of a part whose object does not exist after the run, saying why."""
-    def grade(status: Status, text: str, bug: str = "not defined") -> PartGrade:
-        return PartGrade(part.id, 0, part.points, status, clean(text), bug)
-
-    if cell is None:
-        return grade(Status.MISSING, f"`{part.name}` is not defined: its cell is missing")
-    if cell.ename == "NotImplementedError":
-        return grade(Status.NOT_IMPLEMENTED,
-                     "not implemented yet (it raises NotImplementedError)", "")
-    if cell.status is Run.TIMEOUT:
-        return grade(Status.TIMEOUT, f"`{part.name}` is not defined: its cell ran past "
-                     f"{timeout:g} s (an infinite loop?)", "timeout")
-    why = f" (its cell raised {cell.ename}: {cell.evalue})" if cell.ename else ""
-    return grade(Status.MISSING, f"`{part.name}` is not defined after running the "
-                 f"notebook{why}")
-
-
-_FAILURES = {Run.DIED: "your code crashed the Python kernel",
-             Run.SKIPPED: "not graded: the notebook crashed the kernel too many times"}
-
-
-def _failure(run: CellRun, timeout: float) -> str:
-    """The feedback when the harness call itself did not complete."""
-    if run.status is Run.TIMEOUT:
-        return f"timed out after {timeout:g} s (an infinite loop?)"
-    why = f"{run.ename}: {run.evalue}"
-    return _FAILURES.get(run.status, f"the grader could not call your code ({why})")
-
-
-def _grade_part(part: Part, cases: list, n_public: int, message: PartMessage,
-                cell: CellRun | None, timeout: float) -> PartGrade:
-    """Judge one part's message from the sandbox against the key, here in the grader."""
-    if isinstance(message, PartFailed):
-        return PartGrade(part.id, 0, part.points, message.run.status.status,
-                         clean(_failure(message.run, timeout)), str(message.run.status))
-    if isinstance(message, PartMissing):
-        return _not_defined(part, cell, timeout)
-    verdict = judge(message.outcomes, part_id=part.id, kind=part.kind,
-                    compare=part.compare or Close(), cases=cases,
-                    expects=expectations(part, cases), n_public=n_public)
-    return PartGrade(part.id, part.points if verdict.passed else 0, part.points,
-                     verdict.status, clean(verdict.message), verdict.bug, verdict.hidden_case)
-
-
 @dataclass(frozen=True)
 class Settings:
     """How to grade: per-cell timeout, per-submission budget, sandbox or not, limits."""
@@ -253,38 +173,9 @@ def _run_sandboxed(nb, plan: _Plan, student_side: Path, settings: Settings, slot
     return cells, parts, end
 
 
-def _unfinished(part: Part, end: StreamEnd, settings: Settings) -> PartGrade:
-    """The grade of a part the stream ended before."""
-    if end.reason is End.BUDGET:
-        return PartGrade(part.id, 0, part.points, Status.TIMEOUT,
-                         f"not graded: the submission used up its time budget of "
-                         f"{settings.wall_clock:g} s before reaching this part", "budget")
-    if end.reason is End.OVERFLOW:
-        return PartGrade(part.id, 0, part.points, Status.ERROR, "not graded: the submission "
-                         "sent more output than the grader reads", "overflow")
-    return PartGrade(part.id, 0, part.points, Status.ERROR,
-                     "not graded: the notebook's process stopped before this part", "stopped")
-
-
 def _cell_of(cells: tuple, graded, part: Part) -> CellRun | None:
     index = solution_cell_of(graded.cells, part.id, part.name)
     return cells[index] if index is not None and index < len(cells) else None
-
-
-def _notes(end: StreamEnd, settings: Settings) -> str:
-    notes = []
-    if end.done and end.done.starts > 1:
-        notes.append(f"{end.done.starts - 1} kernel restart(s)")
-    if end.done and end.done.dropped:
-        notes.append(f"{end.done.dropped / 1e6:.1f} MB of printed output not kept")
-    if end.reason is End.BUDGET:
-        notes.append(f"stopped at the time budget ({settings.wall_clock:g} s)")
-    elif end.crash:
-        notes.append(f"the grader's runner failed (not your code): {clean(end.crash, 300)}")
-    elif end.reason is not End.DONE:
-        notes.append(f"the sandbox stopped early ({end.reason})"
-                     + (f": {clean(end.stderr, 200)}" if end.stderr.strip() else ""))
-    return "; ".join(notes)
 
 
 def grade_submission(path: str | Path, student_side: Path, settings: Settings = Settings(),
@@ -301,8 +192,7 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
     grade.exercise, parts = exercise, load_parts(exercise)
     problem = problem or name_problem(grade.student)
     if problem:  # unreadable, or the wrong exercise: every part of the pinned one is lost
-        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, problem, "not graded")
-                       for p in parts]
+        grade.parts = ungraded(parts, problem)
         grade.note = problem
         return grade
     plan = _Plan.draw(parts)
@@ -312,17 +202,16 @@ def grade_submission(path: str | Path, student_side: Path, settings: Settings = 
     if end.violations:   # the runner writes each line once: someone else wrote to its channel
         why = ("not graded: the answers channel was tampered with ("
                + "; ".join(end.violations[:3]) + ")")
-        grade.parts = [PartGrade(p.id, 0, p.points, Status.ERROR, why, "not graded")
-                       for p in parts]
+        grade.parts = ungraded(parts, why)
         grade.note, grade.seconds = why, time.monotonic() - start
         return grade
     for i, part in enumerate(parts):
         if i in messages:
-            grade.parts.append(_grade_part(part, plan.cases[i], plan.n_public[i], messages[i],
+            grade.parts.append(grade_part(part, plan.cases[i], plan.n_public[i], messages[i],
                                            _cell_of(cells, graded, part), settings.timeout))
         else:
-            grade.parts.append(_unfinished(part, end, settings))
-    grade.note, grade.seconds = _notes(end, settings), time.monotonic() - start
+            grade.parts.append(unfinished(part, end, settings.wall_clock))
+    grade.note, grade.seconds = run_notes(end, settings.wall_clock), time.monotonic() - start
     return grade
 
 

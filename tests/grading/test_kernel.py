@@ -3,7 +3,7 @@ answers are read from regular files only."""
 
 import os
 
-from bplab.grading.autograde import _not_defined
+from bplab.grading.grades import not_defined
 from bplab.grading.messages import CellRun, Run
 from bplab.grading.runner import OUTPUT_CAP, KernelSession, read_regular
 from bplab.grading.spec import Part, Status
@@ -42,6 +42,6 @@ def test_answers_are_read_from_regular_files_only(tmp_path):
 
 def test_a_cell_that_timed_out_says_so():
     part = Part("ex98.f", "f", 1, lambda: 0, cases=lambda rng: [])
-    grade = _not_defined(part, CellRun(Run.TIMEOUT), 3.0)
+    grade = not_defined(part, CellRun(Run.TIMEOUT), 3.0)
     assert grade.status is Status.TIMEOUT and "ran past 3 s" in grade.feedback
     assert grade.bug == "timeout" and grade.points == 0

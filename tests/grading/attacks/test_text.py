@@ -74,7 +74,7 @@ def test_gradebooks_and_grades_files_survive_invalid_text(tmp_path):
     """Grades read back from an old JSON file may still hold lone surrogates: the
     gradebook writer and the grades writer make them valid instead of failing."""
     from bplab.classroom.gradebook import write_gradebook
-    from bplab.grading.autograde import PartGrade, SubmissionGrade
+    from bplab.grading.grades import PartGrade, SubmissionGrade
     from bplab.grading.report import write_grades
     from bplab.grading.spec import Status
 
