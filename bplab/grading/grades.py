@@ -20,7 +20,7 @@ from .sandbox import End, StreamEnd
 from .spec import Part, Status
 
 __all__ = ["PartGrade", "SubmissionGrade", "grade_part", "not_defined", "run_notes",
-           "unfinished", "ungraded"]
+           "unfinished", "ungraded", "zero"]
 
 
 @dataclass
@@ -56,22 +56,25 @@ class SubmissionGrade:
         return sum(p.max_points for p in self.parts)
 
 
+def zero(part: Part, status: Status, text: str, bug: str) -> PartGrade:
+    """No points for ``part``: its ``status``, the feedback ``text`` (cleaned), the bug's key."""
+    return PartGrade(part.id, 0, part.points, status, clean(text), bug)
+
+
 def not_defined(part: Part, cell: CellRun | None, timeout: float) -> PartGrade:
     """The grade of a part whose object does not exist after the run, saying why."""
-    def grade(status: Status, text: str, bug: str = "not defined") -> PartGrade:
-        return PartGrade(part.id, 0, part.points, status, clean(text), bug)
-
     if cell is None:
-        return grade(Status.MISSING, f"`{part.name}` is not defined: its cell is missing")
+        return zero(part, Status.MISSING, f"`{part.name}` is not defined: its cell is missing",
+                    "not defined")
     if cell.ename == "NotImplementedError":
-        return grade(Status.NOT_IMPLEMENTED,
-                     "not implemented yet (it raises NotImplementedError)", "")
+        return zero(part, Status.NOT_IMPLEMENTED,
+                    "not implemented yet (it raises NotImplementedError)", "")
     if cell.status is Run.TIMEOUT:
-        return grade(Status.TIMEOUT, f"`{part.name}` is not defined: its cell ran past "
-                     f"{timeout:g} s (an infinite loop?)", "timeout")
+        return zero(part, Status.TIMEOUT, f"`{part.name}` is not defined: its cell ran past "
+                    f"{timeout:g} s (an infinite loop?)", "timeout")
     why = f" (its cell raised {cell.ename}: {cell.evalue})" if cell.ename else ""
-    return grade(Status.MISSING, f"`{part.name}` is not defined after running the "
-                 f"notebook{why}")
+    return zero(part, Status.MISSING, f"`{part.name}` is not defined after running the "
+                f"notebook{why}", "not defined")
 
 
 _FAILURES = {Run.DIED: "your code crashed the Python kernel",
@@ -87,11 +90,11 @@ def _failure(run: CellRun, timeout: float) -> str:
 
 
 def grade_part(part: Part, cases: list, n_public: int, message: PartMessage,
-                cell: CellRun | None, timeout: float) -> PartGrade:
+               cell: CellRun | None, timeout: float) -> PartGrade:
     """Judge one part's message from the sandbox against the key, here in the grader."""
     if isinstance(message, PartFailed):
-        return PartGrade(part.id, 0, part.points, message.run.status.status,
-                         clean(_failure(message.run, timeout)), str(message.run.status))
+        ended = message.run.status
+        return zero(part, ended.grade_status, _failure(message.run, timeout), str(ended))
     if isinstance(message, PartMissing):
         return not_defined(part, cell, timeout)
     verdict = judge(message.outcomes, part_id=part.id, kind=part.kind,
@@ -104,19 +107,18 @@ def grade_part(part: Part, cases: list, n_public: int, message: PartMessage,
 def unfinished(part: Part, end: StreamEnd, wall_clock: float) -> PartGrade:
     """The grade of a part the stream ended before."""
     if end.reason is End.BUDGET:
-        return PartGrade(part.id, 0, part.points, Status.TIMEOUT,
-                         f"not graded: the submission used up its time budget of "
-                         f"{wall_clock:g} s before reaching this part", "budget")
+        return zero(part, Status.TIMEOUT, "not graded: the submission used up its time budget "
+                    f"of {wall_clock:g} s before reaching this part", "budget")
     if end.reason is End.OVERFLOW:
-        return PartGrade(part.id, 0, part.points, Status.ERROR, "not graded: the submission "
-                         "sent more output than the grader reads", "overflow")
-    return PartGrade(part.id, 0, part.points, Status.ERROR,
-                     "not graded: the notebook's process stopped before this part", "stopped")
+        return zero(part, Status.ERROR, "not graded: the submission sent more output than the "
+                    "grader reads", "overflow")
+    return zero(part, Status.ERROR, "not graded: the notebook's process stopped before this "
+                "part", "stopped")
 
 
 def ungraded(parts: list[Part], why: str) -> list[PartGrade]:
     """Every part of a submission that could not be graded: 0 points, an error saying why."""
-    return [PartGrade(p.id, 0, p.points, Status.ERROR, why, "not graded") for p in parts]
+    return [zero(p, Status.ERROR, why, "not graded") for p in parts]
 
 
 def run_notes(end: StreamEnd, wall_clock: float) -> str:

@@ -12,7 +12,7 @@ runner never writes (a forged or garbled line). The events, in the order they co
   ``RunnerCrashed``: the runner itself failed (not the learner's code).
 
 How running code in the kernel ended is a ``Run``; the grade a part gets is a
-``spec.Status``, and ``Run.status`` is the one place one becomes the other. Decoding is
+``spec.Status``, and ``Run.grade_status`` is the one place one becomes the other. Decoding is
 driven by each message's fields (their types are checked), never by a type name found in
 the data, so a learner's object that calls itself "PartAnswered" stays an answer.
 """
@@ -43,7 +43,7 @@ class Run(str, enum.Enum):
         return self.value
 
     @property
-    def status(self) -> Status:
+    def grade_status(self) -> Status:
         """The grade of a part whose call ended this way (never PASSED: a call that ran
         is judged on its outcomes)."""
         return Status.TIMEOUT if self is Run.TIMEOUT else Status.ERROR
